@@ -1,0 +1,88 @@
+const MARKER = Symbol.for("ragbits.core.LLMError");
+
+/** Who raised an error: every LLM error names the provider and the model it was talking to. */
+export interface LLMErrorContext {
+  provider: string;
+  model: string;
+}
+
+export interface LLMErrorOptions extends LLMErrorContext {
+  message: string;
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+/**
+ * The root of every error @ragbits/core throws. `retryable` says whether the same call may succeed
+ * when sent again; the built-in retry loop uses it, and so can callers.
+ */
+export class LLMError extends Error {
+  readonly [MARKER] = true;
+  readonly provider: string;
+  readonly model: string;
+  readonly retryable: boolean;
+
+  constructor({ message, provider, model, retryable = false, cause }: LLMErrorOptions) {
+    super(`${provider} (${model}): ${message}`, cause === undefined ? undefined : { cause });
+    this.name = new.target.name;
+    this.provider = provider;
+    this.model = model;
+    this.retryable = retryable;
+  }
+
+  /** `instanceof` that also works across copies of this package (ESM and CJS builds loaded side by side). */
+  static isInstance(error: unknown): error is LLMError {
+    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
+  }
+}
+
+/** The model cannot be used as configured: unknown model prefix, missing API key or SDK package. */
+export class LLMConfigurationError extends LLMError {
+  constructor(options: Omit<LLMErrorOptions, "retryable">) {
+    super({ ...options, retryable: false });
+  }
+}
+
+/** The prompt cannot be expressed in the provider's format (for example an image URL Ollama cannot take). */
+export class LLMInvalidPromptError extends LLMError {
+  constructor(options: Omit<LLMErrorOptions, "retryable">) {
+    super({ ...options, retryable: false });
+  }
+}
+
+/** The provider could not be reached, or the connection broke. */
+export class LLMConnectionError extends LLMError {
+  constructor(options: Omit<LLMErrorOptions, "retryable">) {
+    super({ ...options, retryable: true });
+  }
+}
+
+/** The request took longer than `timeoutMs`, or a stream went silent for longer than `idleTimeoutMs`. */
+export class LLMTimeoutError extends LLMError {
+  readonly timeoutMs: number;
+  constructor(options: Omit<LLMErrorOptions, "retryable"> & { timeoutMs: number }) {
+    super({ ...options, retryable: true });
+    this.timeoutMs = options.timeoutMs;
+  }
+}
+
+/** The caller's `AbortSignal` fired. */
+export class LLMAbortedError extends LLMError {
+  constructor(options: Omit<LLMErrorOptions, "retryable">) {
+    super({ ...options, retryable: false });
+  }
+}
+
+/** The provider answered, but with nothing: no text, no tool call. */
+export class LLMEmptyResponseError extends LLMError {
+  constructor(options: Omit<LLMErrorOptions, "retryable" | "message"> & { message?: string }) {
+    super({ message: "the model returned an empty response", ...options, retryable: false });
+  }
+}
+
+/** The provider's response could not be understood: a malformed frame, or a stream cut off before it completed. */
+export class LLMResponseError extends LLMError {
+  constructor(options: Omit<LLMErrorOptions, "retryable">) {
+    super({ ...options, retryable: false });
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * @ragbits/core: call any LLM through one small streaming API.
+ *
+ * Start at `LiteLLM` (the model name picks the provider) or a provider class; every model is an
+ * `LLM` with `generate`, `generateWithMetadata` and `generateStreaming`.
+ */
+
+// Prompts
+export {
+  type AssistantMessage,
+  type AssistantToolCall,
+  type ChatFormat,
+  type ContentPart,
+  type ImagePart,
+  type Message,
+  type Prompt,
+  type SystemMessage,
+  type TextPart,
+  type ToolMessage,
+  type UserMessage,
+  contentText,
+  toChatFormat,
+} from "./prompt/chat-format";
+
+// The model API
+export { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, type GenerateOptions, LLM, type LLMSettings, type StreamItem, type StreamOptions } from "./llm/llm";
+export { type LLMOptions, type ProviderOptions, mergeOptions } from "./llm/llm-options";
+export { type LLMRequest, type ProviderGenerateResult } from "./llm/llm-request";
+export { type FinishReason, type GenerateResult, type LLMMetadata, type Usage, createUsage } from "./llm/llm-result";
+export { LLMStream } from "./llm/llm-stream";
+export { type Reasoning, isReasoning } from "./llm/reasoning";
+export { type StreamPart } from "./llm/stream-part";
+export { type Tool, type ToolCall, type ToolChoice, ToolCallAccumulator, createToolCall, isToolCall } from "./llm/tool-call";
+
+// Models
+export { LiteLLM, type LiteLLMSettings } from "./lite-llm/lite-llm";
+export { type ProviderId, type ResolvedModel, resolveModel } from "./lite-llm/resolve-model";
+export { OpenAILLM, type OpenAILLMSettings } from "./providers/openai/openai-llm";
+export { AzureOpenAILLM, type AzureOpenAILLMSettings, DEFAULT_AZURE_API_VERSION } from "./providers/azure/azure-openai-llm";
+export { AnthropicLLM, type AnthropicLLMSettings } from "./providers/anthropic/anthropic-llm";
+export { DEFAULT_ANTHROPIC_MAX_TOKENS } from "./providers/anthropic/anthropic-request";
+export { DEFAULT_OLLAMA_HOST, OllamaLLM, type OllamaLLMSettings } from "./providers/ollama/ollama-llm";
+export { MockLLM, type MockLLMSettings, type MockToolCallScript } from "./mock/mock-llm";
+
+// Errors
+export {
+  LLMAbortedError,
+  LLMConfigurationError,
+  LLMConnectionError,
+  LLMEmptyResponseError,
+  LLMError,
+  type LLMErrorContext,
+  LLMInvalidPromptError,
+  LLMResponseError,
+  LLMTimeoutError,
+} from "./errors/llm-error";
+export { LLMAuthenticationError, LLMBadRequestError, LLMRateLimitError, LLMStatusError } from "./errors/llm-status-error";
+export { type ProviderErrorInfo } from "./errors/provider-error-info";
+export { redactSecrets } from "./errors/redact-secrets";
+
+// Retries
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry/retry-policy";

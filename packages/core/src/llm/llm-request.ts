@@ -1,0 +1,18 @@
+import { type ChatFormat } from "../prompt/chat-format";
+import { type LLMMetadata, type GenerateResult } from "./llm-result";
+import { type LLMOptions } from "./llm-options";
+import { type Tool, type ToolChoice } from "./tool-call";
+
+/** One normalised call, as a provider adapter receives it. */
+export interface LLMRequest {
+  messages: ChatFormat;
+  /** Instance defaults with the call's options merged over them. */
+  options: LLMOptions;
+  tools?: readonly Tool[];
+  toolChoice?: ToolChoice;
+}
+
+/** What a provider adapter's `doGenerate` returns; the base class completes the metadata. */
+export type ProviderGenerateResult = Omit<GenerateResult, "metadata"> & {
+  metadata: Partial<Omit<LLMMetadata, "provider" | "retries">>;
+};

@@ -1,0 +1,241 @@
+import { LLMEmptyResponseError, LLMError, type LLMErrorContext } from "../errors/llm-error";
+import { type ErrorMappingContext, type ProviderErrorInfo, describeCause, isNetworkError, toLLMError } from "../errors/provider-error-info";
+import { type Prompt, toChatFormat } from "../prompt/chat-format";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "../retry/retry-policy";
+import { CallGuard, type CallLimits } from "./call-guard";
+import { type LLMOptions, mergeOptions } from "./llm-options";
+import { type LLMRequest, type ProviderGenerateResult } from "./llm-request";
+import { type GenerateResult } from "./llm-result";
+import { LLMStream } from "./llm-stream";
+import { type Reasoning } from "./reasoning";
+import { type StreamPart } from "./stream-part";
+import { type Tool, type ToolCall, type ToolChoice } from "./tool-call";
+
+export interface LLMSettings {
+  /** Options applied to every call; a call's own options are merged over them. */
+  defaultOptions?: LLMOptions;
+  /** Retries for retryable failures before the first chunk reaches the caller. Default 2. */
+  maxRetries?: number;
+  /** Per attempt: longest wait for the response to begin (streaming) or complete. Default 600 000. */
+  timeoutMs?: number;
+  /** Longest silence between streamed chunks before the call fails with LLMTimeoutError. Default 60 000. */
+  idleTimeoutMs?: number;
+  /** Backoff tuning: first step, longest step, longest `Retry-After` honoured. */
+  retryPolicy?: Partial<Omit<RetryPolicy, "maxRetries">>;
+}
+
+export interface GenerateOptions {
+  options?: LLMOptions;
+  /** Aborting it cancels the HTTP request at once; the call fails with LLMAbortedError. */
+  signal?: AbortSignal;
+  tools?: readonly Tool[];
+  toolChoice?: ToolChoice;
+}
+
+export interface StreamOptions extends GenerateOptions {
+  /** Yield Reasoning items as the model thinks. Reasoning is always collected on the stream. */
+  includeReasoning?: boolean;
+}
+
+/** The items a stream yields for the given options: text, plus tool calls when tools were passed, plus reasoning when asked for. */
+export type StreamItem<O extends StreamOptions = StreamOptions> = string | (Enabled<O, "tools"> extends true ? ToolCall : never) | (Enabled<O, "includeReasoning"> extends true ? Reasoning : never);
+
+/** Whether option K may be set to something other than undefined/false in O. */
+type Enabled<O, K extends string> = K extends keyof O ? ([Exclude<O[K], undefined | false>] extends [never] ? false : true) : false;
+
+export const DEFAULT_TIMEOUT_MS = 600_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * The base of every model. Subclasses translate formats (`doGenerate`, `doStream`, `classifyError`);
+ * retries, timeouts, aborts and stream bookkeeping live here, once, for all of them.
+ */
+export abstract class LLM {
+  /** Provider id used in errors and metadata: "openai", "anthropic", "azure", "ollama", "mock". */
+  abstract readonly provider: string;
+  readonly modelName: string;
+  defaultOptions: LLMOptions;
+  readonly timeoutMs: number;
+  readonly idleTimeoutMs: number;
+  protected readonly retryPolicy: RetryPolicy;
+
+  constructor(modelName: string, settings: LLMSettings = {}) {
+    this.modelName = modelName;
+    this.defaultOptions = settings.defaultOptions ?? {};
+    this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...settings.retryPolicy, maxRetries: settings.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
+  }
+
+  get maxRetries(): number {
+    return this.retryPolicy.maxRetries;
+  }
+
+  /** Generates a complete answer and returns its text. */
+  async generate(prompt: Prompt, options?: GenerateOptions): Promise<string> {
+    return (await this.generateWithMetadata(prompt, options)).content;
+  }
+
+  /** Generates a complete answer with reasoning, tool calls, usage, finish reason and metadata. */
+  async generateWithMetadata(prompt: Prompt, options: GenerateOptions = {}): Promise<GenerateResult> {
+    const request = this.createRequest(prompt, options);
+    const guard = this.createGuard(options.signal);
+    try {
+      const { value, retries } = await this.withRetries(guard, async (signal) => {
+        const result = await this.doGenerate(request, signal);
+        guard.throwIfInterrupted();
+        return result;
+      });
+      if (value.content === "" && value.toolCalls.length === 0 && !value.reasoning) {
+        throw new LLMEmptyResponseError(this.errorContext());
+      }
+      return { ...value, metadata: { ...value.metadata, provider: this.provider, model: value.metadata.model ?? this.modelName, retries } };
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  /**
+   * Streams the answer. Items are text strings; `ToolCall`s are added when `tools` are passed and
+   * `Reasoning` when `includeReasoning` is set. After the loop the stream holds usage and metadata.
+   * Failures before the first chunk are retried; after it they surface, since the caller already
+   * has part of an answer.
+   */
+  generateStreaming<const O extends StreamOptions = Record<never, never>>(prompt: Prompt, options?: O): LLMStream<StreamItem<O>> {
+    const request = this.createRequest(prompt, options ?? {});
+    const filter = { toolCalls: (options?.tools?.length ?? 0) > 0, reasoning: options?.includeReasoning === true };
+    return new LLMStream<StreamItem<O>>({ provider: this.provider, model: this.modelName, retries: 0 }, (stream) =>
+      this.streamItems(stream, request, filter, options?.signal),
+    );
+  }
+
+  /**
+   * Provider contract: one non-streaming request. Call `generate`/`generateWithMetadata` instead;
+   * they add retries, timeouts and abort handling.
+   */
+  abstract doGenerate(request: LLMRequest, signal: AbortSignal): Promise<ProviderGenerateResult>;
+
+  /**
+   * Provider contract: one streaming request, translated into StreamParts. It must end with a
+   * `finish` part, or throw LLMResponseError when the provider's stream stops before it completed.
+   * Call `generateStreaming` instead.
+   */
+  abstract doStream(request: LLMRequest, signal: AbortSignal): AsyncIterable<StreamPart>;
+
+  /** Turns anything a provider call threw into the shared error hierarchy. */
+  mapError(error: unknown): LLMError {
+    if (LLMError.isInstance(error)) return error;
+    const info = this.classifyError(error);
+    if (info) return toLLMError(info, this.errorMappingContext());
+    const kind = isNetworkError(error) ? "connection" : "response";
+    return toLLMError({ kind, message: describeCause(error), cause: error }, this.errorMappingContext());
+  }
+
+  /** Provider hook: what an SDK error means, or `undefined` to fall back to generic handling. */
+  protected classifyError(_error: unknown): ProviderErrorInfo | undefined {
+    return undefined;
+  }
+
+  /** Provider hook: values that must never appear in errors (API keys). */
+  protected secrets(): readonly (string | undefined)[] {
+    return [];
+  }
+
+  protected errorContext(): LLMErrorContext {
+    return { provider: this.provider, model: this.modelName };
+  }
+
+  private errorMappingContext(): ErrorMappingContext {
+    return { ...this.errorContext(), secrets: this.secrets() };
+  }
+
+  private createRequest(prompt: Prompt, options: GenerateOptions): LLMRequest {
+    const request: LLMRequest = { messages: toChatFormat(prompt), options: mergeOptions(this.defaultOptions, options.options) };
+    if (options.tools?.length) request.tools = options.tools;
+    if (options.toolChoice) request.toolChoice = options.toolChoice;
+    return request;
+  }
+
+  private createGuard(signal: AbortSignal | undefined): CallGuard {
+    const limits: CallLimits = { timeoutMs: this.timeoutMs, idleTimeoutMs: this.idleTimeoutMs };
+    return new CallGuard(this.errorContext(), limits, signal, (error) => this.mapError(error));
+  }
+
+  /** The one retry loop: attempts until success, a non-retryable error, or the retries run out. */
+  private async withRetries<T>(guard: CallGuard, attempt: (signal: AbortSignal) => Promise<T>): Promise<{ value: T; retries: number }> {
+    for (let retries = 0; ; retries++) {
+      const signal = guard.startAttempt();
+      try {
+        return { value: await attempt(signal), retries };
+      } catch (thrown) {
+        const error = guard.toError(thrown);
+        const delay = retryDelayMs(error, retries, this.retryPolicy);
+        if (delay === undefined) throw error;
+        await guard.backoff(delay);
+      }
+    }
+  }
+
+  private async *streamItems<T>(stream: LLMStream<T>, request: LLMRequest, filter: { toolCalls: boolean; reasoning: boolean }, callerSignal: AbortSignal | undefined): AsyncGenerator<T, void, undefined> {
+    const guard = this.createGuard(callerSignal);
+    let parts: AsyncIterator<StreamPart> | undefined;
+    try {
+      // Retries cover everything before the first content part: nothing has reached the caller yet.
+      const { value: opened, retries } = await this.withRetries(guard, (signal) => this.openStream(request, signal, guard));
+      parts = opened.parts;
+      stream.metadata.retries = retries;
+      for (const part of opened.preamble) stream.accept(part, filter);
+      guard.responseStarted();
+      for (let next = opened.first; !next.done; next = await parts.next()) {
+        guard.touch();
+        const item = stream.accept(next.value, filter);
+        if (item !== undefined) yield item;
+      }
+      guard.throwIfInterrupted();
+      if (stream.isEmpty) throw new LLMEmptyResponseError(this.errorContext());
+      stream.done = true;
+    } catch (error) {
+      throw guard.toError(error);
+    } finally {
+      // Runs on completion, on error, and when the caller breaks out of its loop: cancel the request.
+      guard.dispose();
+      await closeQuietly(parts);
+    }
+  }
+
+  /** One attempt: opens the provider stream and reads up to its first content part (text, reasoning or tool call). */
+  private async openStream(request: LLMRequest, signal: AbortSignal, guard: CallGuard): Promise<OpenedStream> {
+    const parts = this.doStream(request, signal)[Symbol.asyncIterator]();
+    const preamble: StreamPart[] = [];
+    try {
+      for (;;) {
+        const next = await parts.next();
+        if (next.done) guard.throwIfInterrupted();
+        if (next.done || isContentPart(next.value)) return { parts, preamble, first: next };
+        preamble.push(next.value);
+      }
+    } catch (error) {
+      await closeQuietly(parts);
+      throw error;
+    }
+  }
+}
+
+interface OpenedStream {
+  parts: AsyncIterator<StreamPart>;
+  /** Metadata that arrived before the first content part. */
+  preamble: StreamPart[];
+  first: IteratorResult<StreamPart>;
+}
+
+function isContentPart(part: StreamPart): boolean {
+  return part.type === "text" || part.type === "reasoning" || part.type === "tool-call";
+}
+
+async function closeQuietly(iterator: AsyncIterator<unknown> | undefined): Promise<void> {
+  try {
+    await iterator?.return?.();
+  } catch {
+    // The stream is being abandoned; its own error was already reported or is irrelevant.
+  }
+}

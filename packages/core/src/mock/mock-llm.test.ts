@@ -1,0 +1,94 @@
+import { LLMAbortedError, LLMEmptyResponseError, LLMTimeoutError } from "../errors/llm-error";
+import { type LLMStream } from "../llm/llm-stream";
+import { type ToolCall } from "../llm/tool-call";
+import { MockLLM, splitWords } from "./mock-llm";
+
+async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of stream) items.push(item);
+  return items;
+}
+
+describe("MockLLM", () => {
+  it("echoes the last user message word by word by default", async () => {
+    const llm = new MockLLM();
+    const stream = llm.generateStreaming([
+      { role: "user", content: "first question" },
+      { role: "assistant", content: "answer" },
+      { role: "user", content: "Hello  streaming world" },
+    ]);
+    expect(await collect(stream)).toEqual(["Hello  ", "streaming ", "world"]);
+    expect(stream.usage).toEqual({ promptTokens: 6, completionTokens: 3, totalTokens: 9 });
+    expect(await llm.generate("echo this")).toBe("echo this");
+  });
+
+  it("plays scripted responses, chunks, tool calls, reasoning and usage", async () => {
+    const llm = new MockLLM({
+      responseStream: ["a", "b"],
+      reasoning: "thinking",
+      toolCalls: [{ name: "lookup", arguments: { q: "x" } }],
+      usage: { promptTokens: 10, completionTokens: 2 },
+    });
+    const items = await collect(llm.generateStreaming("hi", { tools: [{ type: "function", function: { name: "lookup" } }], includeReasoning: true }));
+    expect(items).toEqual([{ type: "reasoning", text: "thinking" }, "a", "b", expect.objectContaining({ type: "tool_call", name: "lookup", arguments: { q: "x" } })]);
+    const result = await llm.generateWithMetadata("hi");
+    expect(result).toMatchObject({ content: "ab", reasoning: "thinking", finishReason: "tool_calls", usage: { promptTokens: 10, completionTokens: 2, totalTokens: 12 } });
+    expect(llm.calls).toHaveLength(2);
+  });
+
+  it("answers with a function of the conversation", async () => {
+    const llm = new MockLLM({ response: (messages) => `You said ${messages.length} things` });
+    expect(await llm.generate([{ role: "user", content: "a" }, { role: "user", content: "b" }])).toBe("You said 2 things");
+  });
+
+  it("stops waiting as soon as the signal aborts", async () => {
+    const llm = new MockLLM({ response: "one two three four", chunkDelayMs: 1_000 });
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 30);
+    await expect(collect(llm.generateStreaming("x", { signal: controller.signal }))).rejects.toBeInstanceOf(LLMAbortedError);
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it("fails with LLMAbortedError at once when the signal is already aborted", async () => {
+    const llm = new MockLLM();
+    await expect(llm.generate("x", { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(LLMAbortedError);
+    expect(llm.calls).toHaveLength(0);
+  });
+
+  it("times out silences between chunks with LLMTimeoutError (after retries of the first chunk)", async () => {
+    const llm = new MockLLM({ response: "one two", chunkDelayMs: 200, timeoutMs: 1_000, idleTimeoutMs: 50 });
+    const received: string[] = [];
+    await expect(
+      (async () => {
+        for await (const chunk of llm.generateStreaming("x")) received.push(chunk);
+      })(),
+    ).rejects.toBeInstanceOf(LLMTimeoutError);
+    expect(received).toEqual(["one "]);
+  });
+
+  it("throws LLMEmptyResponseError for an empty answer", async () => {
+    await expect(new MockLLM({ response: "" }).generate("x")).rejects.toBeInstanceOf(LLMEmptyResponseError);
+    await expect(collect(new MockLLM({ response: "" }).generateStreaming("x"))).rejects.toBeInstanceOf(LLMEmptyResponseError);
+  });
+
+  it("can be iterated once only", async () => {
+    const stream = new MockLLM().generateStreaming("a b");
+    await collect(stream);
+    expect(() => stream[Symbol.asyncIterator]()).toThrow(/only once/);
+  });
+
+  it("types stream items from the options", () => {
+    const llm = new MockLLM();
+    // Compile-time checks: text only by default, ToolCall added with tools.
+    const plain: LLMStream<string> = llm.generateStreaming("x");
+    const withTools: LLMStream<string | ToolCall> = llm.generateStreaming("x", { tools: [] });
+    expect(plain).toBeDefined();
+    expect(withTools).toBeDefined();
+  });
+
+  it("splits words keeping whitespace so chunks join back exactly", () => {
+    expect(splitWords(" a  b\nc ")).toEqual([" ", "a  ", "b\n", "c "]);
+    expect(splitWords("").join("")).toBe("");
+  });
+});

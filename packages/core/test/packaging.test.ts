@@ -1,0 +1,94 @@
+/**
+ * The published package, as a user gets it: packed, installed alone in an empty project outside the
+ * workspace, loaded through its exports map from ESM, CommonJS and TypeScript.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+jest.setTimeout(180_000);
+
+const packageDir = join(__dirname, "..");
+const tsc = require.resolve("typescript/bin/tsc");
+let project: string;
+
+function run(command: string, args: string[], cwd = project): string {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" } });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+beforeAll(() => {
+  if (!existsSync(join(packageDir, "dist", "index.js"))) throw new Error("packages/core/dist is missing: run `pnpm build` first");
+  project = mkdtempSync(join(tmpdir(), "ragbits-core-consumer-"));
+  run("pnpm", ["pack", "--pack-destination", project], packageDir);
+  const tarball = readdirSync(project).find((file) => file.endsWith(".tgz"));
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+  run("npm", ["install", "--no-save", `./${tarball}`]);
+});
+
+afterAll(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+it("installs alone: no express, no provider SDK", () => {
+  const installed = readdirSync(join(project, "node_modules")).filter((name) => !name.startsWith("."));
+  expect(installed).toEqual(["@ragbits"]);
+  expect(existsSync(join(project, "node_modules", "express"))).toBe(false);
+  expect(existsSync(join(project, "node_modules", "openai"))).toBe(false);
+});
+
+it("loads from ESM and from CommonJS, and streams offline on MockLLM", () => {
+  const esm = `import { MockLLM, LiteLLM, LLMError } from "@ragbits/core";
+const chunks = [];
+for await (const chunk of new MockLLM().generateStreaming("hello from esm")) chunks.push(chunk);
+console.log(JSON.stringify({ chunks, lite: typeof LiteLLM, error: typeof LLMError }));`;
+  writeFileSync(join(project, "esm.mjs"), esm);
+  expect(JSON.parse(run("node", ["esm.mjs"]))).toEqual({ chunks: ["hello ", "from ", "esm"], lite: "function", error: "function" });
+
+  const cjs = `const { MockLLM } = require("@ragbits/core");
+const { OpenAIMockServer } = require("@ragbits/core/testing");
+new MockLLM().generate("hello from cjs").then((text) => console.log(JSON.stringify({ text, server: typeof OpenAIMockServer })));`;
+  writeFileSync(join(project, "cjs.cjs"), cjs);
+  expect(JSON.parse(run("node", ["cjs.cjs"]))).toEqual({ text: "hello from cjs", server: "function" });
+});
+
+it("resolves its types for ESM and CommonJS TypeScript projects", () => {
+  const usage = `import { LiteLLM, type ChatFormat, type LLMStream, LLMRateLimitError } from "@ragbits/core";
+import { OpenAIMockServer } from "@ragbits/core/testing";
+const history: ChatFormat = [{ role: "user", content: "hi" }];
+const stream: LLMStream<string> = new LiteLLM({ modelName: "gpt-4o-mini" }).generateStreaming(history);
+const retryAfter: number | undefined = new LLMRateLimitError({ provider: "p", model: "m", statusCode: 429, providerMessage: "x" }).retryAfterMs;
+export { stream, retryAfter, OpenAIMockServer };
+`;
+  writeFileSync(join(project, "usage.mts"), usage);
+  writeFileSync(join(project, "usage.cts"), usage.replace(/^export .*$/m, "module.exports = { stream, retryAfter, OpenAIMockServer };").replace(/^import (.*) from "(.*)";$/gm, "import $1 from \"$2\";"));
+  const flags = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--types", "node", "--typeRoots", dirname(dirname(require.resolve("@types/node/package.json")))];
+  execFileSync(process.execPath, [tsc, ...flags, "usage.mts"], { cwd: project });
+  execFileSync(process.execPath, [tsc, ...flags, "usage.cts"], { cwd: project });
+});
+
+it("asks for the provider SDK on first use, then streams from a loopback upstream once only that SDK is installed", () => {
+  const script = `import { LiteLLM } from "@ragbits/core";
+import { OpenAIMockServer } from "@ragbits/core/testing";
+const server = await OpenAIMockServer.start();
+server.enqueue({ text: ["packed ", "and ", "streaming"] });
+try {
+  const chunks = [];
+  for await (const chunk of new LiteLLM({ modelName: "gpt-4o-mini", apiKey: "sk-test-0000000000", baseUrl: server.url }).generateStreaming("hi")) chunks.push(chunk);
+  console.log(JSON.stringify({ chunks }));
+} catch (error) {
+  console.log(JSON.stringify({ error: error.name, message: error.message }));
+} finally {
+  await server.close();
+}`;
+  writeFileSync(join(project, "openai.mjs"), script);
+  const before = JSON.parse(run("node", ["openai.mjs"]));
+  expect(before.error).toBe("LLMConfigurationError");
+  expect(before.message).toContain("npm install openai@^6.49.0");
+
+  run("npm", ["install", "--no-save", `./${readdirSync(project).find((file) => file.endsWith(".tgz"))}`, "openai@6.49.0"]);
+  expect(readdirSync(join(project, "node_modules")).filter((name) => !name.startsWith(".")).sort()).toEqual(["@ragbits", "openai"]);
+  expect(JSON.parse(run("node", ["openai.mjs"]))).toEqual({ chunks: ["packed ", "and ", "streaming"] });
+});
