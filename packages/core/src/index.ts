@@ -24,6 +24,7 @@ export {
 
 // The model API
 export { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, type GenerateOptions, LLM, type LLMSettings, type StreamItem, type StreamOptions } from "./llm/llm";
+export { currentAbortSignal, runWithAbortSignal } from "./llm/abort-scope";
 export { type LLMOptions, type ProviderOptions, mergeOptions } from "./llm/llm-options";
 export { type LLMRequest, type ProviderGenerateResult } from "./llm/llm-request";
 export { type FinishReason, type GenerateResult, type LLMMetadata, type Usage, createUsage } from "./llm/llm-result";

@@ -2,6 +2,7 @@ import { LLMEmptyResponseError, LLMError, type LLMErrorContext } from "../errors
 import { type ErrorMappingContext, type ProviderErrorInfo, describeCause, isNetworkError, toLLMError } from "../errors/provider-error-info";
 import { type Prompt, toChatFormat } from "../prompt/chat-format";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "../retry/retry-policy";
+import { effectiveSignal } from "./abort-scope";
 import { CallGuard, type CallLimits } from "./call-guard";
 import { type LLMOptions, mergeOptions } from "./llm-options";
 import { type LLMRequest, type ProviderGenerateResult } from "./llm-request";
@@ -26,7 +27,10 @@ export interface LLMSettings {
 
 export interface GenerateOptions {
   options?: LLMOptions;
-  /** Aborting it cancels the HTTP request at once; the call fails with LLMAbortedError. */
+  /**
+   * Aborting it cancels the HTTP request at once; the call fails with LLMAbortedError. Calls inside
+   * `runWithAbortSignal` (as every @ragbits/chat `chat()` is) also stop when that signal aborts.
+   */
   signal?: AbortSignal;
   tools?: readonly Tool[];
   toolChoice?: ToolChoice;
@@ -158,7 +162,7 @@ export abstract class LLM {
 
   private createGuard(signal: AbortSignal | undefined): CallGuard {
     const limits: CallLimits = { timeoutMs: this.timeoutMs, idleTimeoutMs: this.idleTimeoutMs };
-    return new CallGuard(this.errorContext(), limits, signal, (error) => this.mapError(error));
+    return new CallGuard(this.errorContext(), limits, effectiveSignal(signal), (error) => this.mapError(error));
   }
 
   /** The one retry loop: attempts until success, a non-retryable error, or the retries run out. */

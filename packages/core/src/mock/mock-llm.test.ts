@@ -92,3 +92,20 @@ describe("MockLLM", () => {
     expect(splitWords("").join("")).toBe("");
   });
 });
+
+describe("runWithAbortSignal", () => {
+  it("cancels calls made inside it that were given no signal of their own", async () => {
+    const { runWithAbortSignal } = await import("../llm/abort-scope");
+    const llm = new MockLLM({ response: "one two three", chunkDelayMs: 1_000 });
+    const controller = new AbortController();
+    const pending = runWithAbortSignal(controller.signal, async () => {
+      const chunks: string[] = [];
+      for await (const chunk of llm.generateStreaming("x")) chunks.push(chunk);
+      return chunks;
+    });
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toBeInstanceOf(LLMAbortedError);
+    // Outside the scope, calls are unaffected.
+    expect(await new MockLLM().generate("still works")).toBe("still works");
+  });
+});

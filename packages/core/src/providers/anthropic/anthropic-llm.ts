@@ -4,6 +4,7 @@ import { type ProviderErrorInfo, describeCause } from "../../errors/provider-err
 import { LLM, type LLMSettings } from "../../llm/llm";
 import { type LLMRequest, type ProviderGenerateResult } from "../../llm/llm-request";
 import { type StreamPart } from "../../llm/stream-part";
+import { LazyClient } from "../lazy-client";
 import { loadSdk } from "../load-sdk";
 import { toAnthropicRequestBody } from "./anthropic-request";
 import { type AnthropicMessageResponse, type AnthropicStreamEvent, anthropicStreamParts, fromAnthropicMessage } from "./anthropic-response";
@@ -32,7 +33,7 @@ const SDK_TIMEOUT_MS = 2_147_000_000;
 export class AnthropicLLM extends LLM {
   readonly provider: string = "anthropic";
   private readonly settings: AnthropicLLMSettings;
-  private clientPromise: Promise<MessagesClient> | undefined;
+  private readonly lazyClient = new LazyClient(() => this.createClient());
   private sdk: AnthropicSdk | undefined;
 
   constructor(settings: AnthropicLLMSettings) {
@@ -74,14 +75,7 @@ export class AnthropicLLM extends LLM {
   }
 
   private client(): Promise<MessagesClient> {
-    if (!this.clientPromise) {
-      const created = this.createClient();
-      this.clientPromise = created;
-      created.catch(() => {
-        if (this.clientPromise === created) this.clientPromise = undefined;
-      });
-    }
-    return this.clientPromise;
+    return this.lazyClient.get();
   }
 
   private async createClient(): Promise<MessagesClient> {

@@ -4,6 +4,7 @@ import { type ProviderErrorInfo, describeCause } from "../../errors/provider-err
 import { LLM, type LLMSettings } from "../../llm/llm";
 import { type LLMRequest, type ProviderGenerateResult } from "../../llm/llm-request";
 import { type StreamPart } from "../../llm/stream-part";
+import { LazyClient } from "../lazy-client";
 import { loadSdk } from "../load-sdk";
 import { type OpenAIRequestFlavor, maxTokensFieldFor, toOpenAIRequestBody } from "./openai-request";
 import { type OpenAIChunk, type OpenAICompletion, fromOpenAICompletion, openAIStreamParts } from "./openai-response";
@@ -39,7 +40,7 @@ const SDK_TIMEOUT_MS = 2_147_000_000;
 export class OpenAILLM extends LLM {
   readonly provider: string = "openai";
   protected readonly settings: OpenAILLMSettings;
-  private clientPromise: Promise<{ client: ChatCompletionsClient; sdk: OpenAISdk }> | undefined;
+  private readonly lazyClient = new LazyClient(() => this.createClient());
   private sdk: OpenAISdk | undefined;
 
   constructor(settings: OpenAILLMSettings) {
@@ -103,15 +104,7 @@ export class OpenAILLM extends LLM {
   }
 
   private client(): Promise<{ client: ChatCompletionsClient; sdk: OpenAISdk }> {
-    if (!this.clientPromise) {
-      const created = this.createClient();
-      this.clientPromise = created;
-      // A configuration failure must be reported again on the next call, not cached.
-      created.catch(() => {
-        if (this.clientPromise === created) this.clientPromise = undefined;
-      });
-    }
-    return this.clientPromise;
+    return this.lazyClient.get();
   }
 
   private async createClient(): Promise<{ client: ChatCompletionsClient; sdk: OpenAISdk }> {

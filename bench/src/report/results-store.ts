@@ -1,0 +1,39 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type BenchResults } from "./bench-results";
+import { markdownReport, resultFileName } from "./markdown-report";
+
+const START = "<!-- results:start (written by `pnpm bench`; do not edit by hand) -->";
+const END = "<!-- results:end -->";
+
+/**
+ * Writes a run down. A full run: `results/<date>.json`, `results/latest.json` and the results
+ * section of README.md. A quick (smoke) run: `results/quick/<date>.json` only (git-ignored), so
+ * indicative figures never replace the committed ones.
+ */
+export function storeResults(benchDir: string, results: BenchResults): string[] {
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  const written: string[] = [];
+  if (results.mode === "quick") {
+    const dir = join(benchDir, "results", "quick");
+    mkdirSync(dir, { recursive: true });
+    written.push(write(join(dir, resultFileName(results)), json));
+    return written;
+  }
+  const dir = join(benchDir, "results");
+  mkdirSync(dir, { recursive: true });
+  written.push(write(join(dir, resultFileName(results)), json));
+  written.push(write(join(dir, "latest.json"), json));
+  const readmePath = join(benchDir, "README.md");
+  const readme = readFileSync(readmePath, "utf8");
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start === -1 || end === -1) throw new Error(`README.md has no results markers (${START} … ${END})`);
+  written.push(write(readmePath, `${readme.slice(0, start + START.length)}\n\n${markdownReport(results)}\n${readme.slice(end)}`));
+  return written;
+}
+
+function write(path: string, text: string): string {
+  writeFileSync(path, text);
+  return path;
+}

@@ -1,0 +1,54 @@
+/**
+ * A server under test in scenarios 2 and 3, from the load generator's point of view: where to
+ * POST, with which body, and how its process is started.
+ */
+export type ServerTargetId = "floor" | "ragbits" | "vercel";
+
+export interface ServerTarget {
+  id: ServerTargetId;
+  label: string;
+  /** The bench entry that runs this server (none for the floor: the load goes to the upstream itself). */
+  entry?: string;
+  path: string;
+  body: string;
+}
+
+export const PROMPT = "Explain streaming in one paragraph.";
+
+export const SERVER_TARGETS: readonly ServerTarget[] = [
+  {
+    id: "floor",
+    label: "upstream read directly (floor)",
+    path: "/v1/chat/completions",
+    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: PROMPT }], stream: true, stream_options: { include_usage: true } }),
+  },
+  {
+    id: "ragbits",
+    label: "@ragbits/chat RagbitsAPI + LiteLLM",
+    entry: "ragbits-server-process",
+    path: "/api/chat",
+    // Known ids skip the framework's message_id / conversation_id / summary events: only the
+    // streamed answer is compared.
+    body: JSON.stringify({ message: PROMPT, history: [], context: { conversation_id: "bench-conversation", message_id: "bench-message" } }),
+  },
+  {
+    id: "vercel",
+    label: "Express + Vercel AI SDK streamText → pipeUIMessageStreamToResponse",
+    entry: "vercel-server-process",
+    path: "/api/chat",
+    // What the AI SDK's useChat sends: UI messages with parts.
+    body: JSON.stringify({ messages: [{ id: "bench-message", role: "user", parts: [{ type: "text", text: PROMPT }] }] }),
+  },
+];
+
+/** Environment variable through which a server process learns the upstream's base URL (…/v1). */
+export const UPSTREAM_ENV = "BENCH_UPSTREAM_BASE_URL";
+
+export function upstreamBaseUrlFromEnv(): string {
+  const url = process.env[UPSTREAM_ENV];
+  if (!url) throw new Error(`${UPSTREAM_ENV} is not set`);
+  return url;
+}
+
+/** Set to "1" to turn on `conversationHistory` in the Ragbits bench chat (the UI then keeps conversations). */
+export const CONVERSATION_HISTORY_ENV = "BENCH_CONVERSATION_HISTORY";

@@ -1,0 +1,72 @@
+import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+/** A `ragbits` CLI failure the user can fix; printed without a stack trace. */
+export class CliError extends Error {}
+
+const EXTENSIONS = [".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs"];
+
+let typescriptLoaderRegistered: Promise<void> | undefined;
+
+/** Lets `import()` load .ts files directly (tsx), for ESM and CommonJS user code alike. */
+function registerTypeScriptLoader(): Promise<void> {
+  typescriptLoaderRegistered ??= (async () => {
+    const [esm, cjs] = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]);
+    esm.register();
+    cjs.register();
+  })();
+  return typescriptLoaderRegistered;
+}
+
+/** Splits "path/to/module:Export" (the last colon separates the export). */
+export function parseTarget(target: string): { modulePath: string; exportName: string } {
+  const colon = target.lastIndexOf(":");
+  if (colon <= 0 || colon === target.length - 1) {
+    throw new CliError(`"${target}" is not <module>:<Export> — for example main.ts:SimpleStreamingChat`);
+  }
+  return { modulePath: target.slice(0, colon), exportName: target.slice(colon + 1) };
+}
+
+/**
+ * Finds the file (or package) a module reference means: a path relative to `cwd` (with or without
+ * extension, or a folder with an index file), else a package specifier resolved from `cwd`.
+ */
+export function resolveModule(modulePath: string, cwd: string): string {
+  const base = isAbsolute(modulePath) ? modulePath : resolve(cwd, modulePath);
+  const candidates = [base, ...EXTENSIONS.map((extension) => base + extension), ...EXTENSIONS.map((extension) => resolve(base, `index${extension}`))];
+  for (const candidate of candidates) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  const looksLikePath = modulePath.startsWith(".") || isAbsolute(modulePath) || EXTENSIONS.some((extension) => modulePath.endsWith(extension));
+  if (!looksLikePath) {
+    try {
+      return createRequire(resolve(cwd, "package.json")).resolve(modulePath);
+    } catch {
+      // Reported below with the paths that were tried.
+    }
+  }
+  throw new CliError(`Cannot find module "${modulePath}" (looked for ${base} with ${EXTENSIONS.join(", ")}${looksLikePath ? "" : ", and a package of that name"})`);
+}
+
+/** Imports `module:Export` and returns the export, with errors that say exactly what is missing. */
+export async function loadExport(target: string, cwd = process.cwd()): Promise<{ value: unknown; file: string; exportName: string }> {
+  const { modulePath, exportName } = parseTarget(target);
+  const file = resolveModule(modulePath, cwd);
+  await registerTypeScriptLoader();
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new CliError(`Loading ${file} failed: ${(error as Error)?.stack ?? String(error)}`);
+  }
+  // A CommonJS module's exports arrive under `default` when imported from ESM.
+  const fromDefault = (namespace.default ?? {}) as Record<string, unknown>;
+  const value = exportName in namespace ? namespace[exportName] : fromDefault[exportName];
+  if (value === undefined) {
+    const available = Object.keys(namespace).filter((name) => name !== "default" && name !== "module.exports");
+    throw new CliError(`${file} has no export "${exportName}"${available.length ? `; it exports: ${available.join(", ")}` : ""}`);
+  }
+  return { value, file, exportName };
+}

@@ -1,0 +1,53 @@
+import { dirname } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { apiRun } from "./api-run";
+import { CliError, parseTarget, resolveModule } from "./load-target";
+import { runWithReload } from "./reload";
+
+declare const __RAGBITS_VERSION__: string | undefined;
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError("expected a port number between 0 and 65535");
+  return port;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const program = new Command("ragbits").description("Ragbits for TypeScript").version(typeof __RAGBITS_VERSION__ === "string" ? __RAGBITS_VERSION__ : "dev");
+const api = program.command("api").description("serve a chat");
+
+api
+  .command("run")
+  .description("serve a ChatInterface with the Ragbits API and web UI")
+  .argument("<target>", "<module>:<Export>, e.g. main.ts:SimpleStreamingChat (.ts files load directly)")
+  .option("--host <host>", "interface to listen on", "127.0.0.1")
+  .option("--port <port>", "port to listen on", parsePort, 8000)
+  .option("--reload", "restart when files change", false)
+  .option("--debug", "debug mode: error details in answers, debug panel, verbose logs", false)
+  .option("--cors-origin <origin>", "allow a browser origin (repeatable)", collect, [])
+  .option("--ui-build-dir <dir>", "serve this UI build instead of the built-in one")
+  .option("--auth <module:Export>", "authentication backend, e.g. auth.ts:users")
+  .option("--theme <file>", "CSS file served at /api/theme")
+  .action(async (target: string, options) => {
+    if (options.reload) {
+      // Fail fast on a wrong target instead of restarting a broken child forever.
+      const file = resolveModule(parseTarget(target).modulePath, process.cwd());
+      const args = process.argv.slice(2).filter((arg) => arg !== "--reload");
+      return runWithReload(args, dirname(file));
+    }
+    const running = await apiRun(target, options);
+    const shutdown = () => {
+      running.close().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.once("SIGINT", shutdown);
+    process.once("SIGTERM", shutdown);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof CliError) process.stderr.write(`ragbits: error: ${error.message}\n`);
+  else process.stderr.write(`ragbits: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

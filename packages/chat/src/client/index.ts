@@ -1,0 +1,52 @@
+/**
+ * @ragbits/chat/client — a fetch-based client for Ragbits chat servers, for Node 20+ and browsers.
+ * Nothing here may import Node modules or use Node globals.
+ */
+
+export { RagbitsChatClient, type RagbitsChatClientOptions, type ChatRunOptions, type RequestOptions } from "./ragbits-chat-client";
+export { Conversation, type ConversationOptions, type ConversationRunOptions } from "./conversation";
+export { type ChatRunResult } from "./run-result";
+export { type ChatMessage, type ChatMessageRequest, type ChatRequestContext, type SignedState } from "./chat-request";
+export { type RagbitsConfig, type FeedbackItemSettings, type FeedbackType, type FeedbackResult } from "./config-response";
+export { type FetchLike, type HeadersOption } from "./http-transport";
+export {
+  RagbitsClientError,
+  RagbitsHTTPError,
+  RagbitsNetworkError,
+  RagbitsAbortError,
+  RagbitsProtocolError,
+  type ValidationIssue,
+} from "./client-errors";
+
+// The response types, so client users need not import the server entry point.
+export type {
+  ChatResponse,
+  ChatResponseType,
+  WireEvent,
+  TextResponse,
+  ReferenceResponse,
+  StateUpdateResponse,
+  MessageIdResponse,
+  ConversationIdResponse,
+  ConversationSummaryResponse,
+  LiveUpdateResponse,
+  FollowupMessagesResponse,
+  ImageResponse,
+  ChunkedContentResponse,
+  ClearMessageResponse,
+  UsageResponse,
+  PlanItemResponse,
+  ConfirmationRequestResponse,
+  ErrorResponse,
+  CustomResponse,
+  Reference,
+  LiveUpdate,
+  LiveUpdateType,
+  Image,
+  ChunkedContent,
+  MessageUsage,
+  Task,
+  TaskStatus,
+  ConfirmationRequest,
+} from "../protocol/chat-response";
+export type { ToolConfirmation } from "../interface/chat-context";

@@ -1,0 +1,5 @@
+export type { HistoryPersistence, InteractionRecord, InteractionStatus } from "./history-persistence";
+export { HistoryStoreError, type HistoryStoreErrorCode, type HistoryStoreErrorOptions } from "./history-store-error";
+export type { HistoryStoreWarning, HistoryStoreWarningHandler } from "./history-store-warning";
+export { JsonlHistoryStore, type JsonlHistoryStoreOptions } from "./jsonl-history-store";
+export { SqliteHistoryStore, type SqliteHistoryStoreOptions } from "./sqlite-history-store";

@@ -1,0 +1,34 @@
+/**
+ * @ragbits/chat: turn one async generator into a production chat server.
+ *
+ * Implement `ChatInterface.chat()`, then serve it with `new RagbitsAPI(MyChat).run()` or the
+ * `ragbits api run` CLI. The client lives at `@ragbits/chat/client`.
+ */
+
+// Writing a chat
+export { ChatInterface, type FeedbackType } from "./interface/chat-interface";
+export { type ChatContext, type ToolConfirmation, type User } from "./interface/chat-context";
+export { type FeedbackConfig, type FeedbackItemConfig, type FormSchema, type UICustomization, type UserSettingsConfig, toJsonSchema } from "./interface/chat-config";
+export { type SummaryGenerator, firstWordsSummary } from "./interface/summary-generator";
+export { type UploadHandler, type UploadedFile } from "./interface/uploaded-file";
+export { type ChatTurn, type StreamChatOptions, type WireContext, streamChat } from "./interface/stream-chat";
+
+// Responses
+export * from "./protocol/chat-response";
+export * from "./protocol/chat-request";
+export * from "./responses/create-responses";
+
+// History persistence
+export * from "./history";
+
+// State signing
+export { StateSigner, canonicalJson, defaultStateSigner } from "./state/state-signing";
+
+// Serving
+export { RagbitsAPI, type RagbitsAPIOptions, type RunOptions, type RunningServer } from "./server/ragbits-api";
+export { HttpError } from "./server/http-error";
+
+// Authentication
+export { type AuthenticationBackend, isAuthenticationBackend } from "./auth/authentication-backend";
+export { ListAuthentication, type ListedUser } from "./auth/list-authentication";
+export { type LoginRateLimit } from "./auth/login-rate-limiter";

@@ -1,0 +1,41 @@
+/** A tool-call confirmation the user gave in the UI, sent back in the next request's context. */
+export interface ToolConfirmation {
+  confirmation_id: string;
+  confirmed: boolean;
+  [key: string]: unknown;
+}
+
+/** The authenticated user (when the server has authentication configured). */
+export interface User {
+  user_id: string;
+  username: string;
+  email: string | null;
+  full_name: string | null;
+  roles: string[];
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * What `chat()` knows about the request besides the message and history: the wire context in
+ * camelCase, the authenticated user, and a signal that aborts when the client goes away.
+ */
+export interface ChatContext {
+  /** Set by the framework: the client's, or a new one for a new conversation. */
+  conversationId: string;
+  /** Set by the framework: the client's, or a new one. */
+  messageId: string;
+  /** The state the client sent back (its signature verified), or `{}`. */
+  state: Record<string, unknown>;
+  /** The client's IANA time zone, when it sent one. */
+  timezone?: string;
+  /** Values of the user-settings form. */
+  userSettings: Record<string, unknown>;
+  toolConfirmations: ToolConfirmation[];
+  /** The signed-in user, when authentication is on. */
+  user?: User;
+  sessionId?: string;
+  /** Aborted when the client disconnects or stops the answer; pass it on to long-running work. */
+  signal: AbortSignal;
+  /** Context keys the protocol does not define, as the client sent them. */
+  extra: Record<string, unknown>;
+}

@@ -1,0 +1,170 @@
+import { randomUUID } from "node:crypto";
+import { type ChatFormat, runWithAbortSignal } from "@ragbits/core";
+import { type ChatResponse, type WireEvent, toWireEvent } from "../protocol/chat-response";
+import { type InteractionRecord, type InteractionStatus } from "../history/history-persistence";
+import { type ChatRequestContext } from "../protocol/chat-request";
+import { type ChatContext, type User } from "./chat-context";
+import { type ChatInterface } from "./chat-interface";
+import { splitDataImage } from "./chunk-images";
+import { describeErrorForUser } from "./describe-error";
+import { firstWordsSummary } from "./summary-generator";
+
+/** The request context as it arrives on the wire (validated, snake_case). */
+export type WireContext = ChatRequestContext;
+
+export interface ChatTurn {
+  message: string;
+  history: ChatFormat;
+  context: WireContext;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  user?: User;
+  sessionId?: string;
+}
+
+export interface StreamChatOptions {
+  debugMode: boolean;
+  /** Where failures of `chat()`, the summary generator and persistence are reported. */
+  logError: (error: unknown, message: string, details: Record<string, unknown>) => void;
+}
+
+const KNOWN_CONTEXT_KEYS = new Set(["conversation_id", "message_id", "state", "signature", "timezone", "user_settings", "tool_confirmations", "user", "session_id"]);
+const ABORTED = Symbol("aborted");
+
+/**
+ * Runs one chat turn and yields the events to send, in protocol order: the framework's ids and
+ * summary, then the app's responses (data: images split into chunks). Failures of `chat()` become
+ * one `error` event; a client that goes away stops the app's generator and the model call (the
+ * turn runs inside the request's abort scope). The interaction is saved when the turn ends, however
+ * it ends. Transport-neutral: the Express adapter only serialises what this yields.
+ */
+export async function* streamChat(chat: ChatInterface, turn: ChatTurn, options: StreamChatOptions): AsyncGenerator<WireEvent, void, undefined> {
+  const startedAt = Date.now();
+  const messageId = turn.context.message_id || randomUUID();
+  const conversationId = turn.context.conversation_id || randomUUID();
+  const record: InteractionRecord = {
+    conversationId,
+    messageId,
+    message: turn.message,
+    history: turn.history,
+    response: "",
+    events: [],
+    context: persistableContext(turn.context, messageId, conversationId),
+    startedAt,
+    finishedAt: startedAt,
+    status: "completed",
+  };
+
+  if (!turn.context.message_id) yield { type: "message_id", content: { message_id: messageId } };
+  if (!turn.context.conversation_id) {
+    yield { type: "conversation_id", content: { conversation_id: conversationId } };
+    yield { type: "conversation_summary", content: { summary: await summarize(chat, turn, options) } };
+  }
+
+  const context = toChatContext(turn, messageId, conversationId);
+  const responses = runWithAbortSignal(turn.signal, () => chat.chat(turn.message, turn.history, context));
+  let status: InteractionStatus = "completed";
+  try {
+    for (;;) {
+      const next = await runWithAbortSignal(turn.signal, () => nextOrAbort(responses, turn.signal));
+      if (next === ABORTED) {
+        status = "aborted";
+        // Queued behind whatever the generator awaits now; the abort signal ends that wait.
+        responses.return(undefined).catch(() => undefined);
+        break;
+      }
+      if (next.done) break;
+      for (const event of toEvents(next.value)) {
+        if (event.type === "text") record.response += (event.content as { text: string }).text;
+        else record.events.push(event);
+        yield event;
+      }
+    }
+  } catch (error) {
+    if (turn.signal.aborted) {
+      status = "aborted";
+    } else {
+      status = "error";
+      record.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      options.logError(error, "chat() failed", { conversationId, messageId });
+      const event: WireEvent = { type: "error", content: { message: describeErrorForUser(error, options.debugMode) } };
+      record.events.push(event);
+      yield event;
+    }
+  } finally {
+    // Also reached when the consumer stops early (client gone): the turn counts as aborted then.
+    if (status === "completed" && turn.signal.aborted) status = "aborted";
+    record.status = status;
+    record.finishedAt = Date.now();
+    await save(chat, record, options);
+  }
+}
+
+function toEvents(response: ChatResponse): WireEvent[] {
+  const pieces = splitDataImage(response);
+  return pieces ? pieces.map(toWireEvent) : [toWireEvent(response)];
+}
+
+/**
+ * The generator's next result, or ABORTED as soon as the signal fires, whichever comes first.
+ * One listener for the whole turn (not one per event), so long streams do not pile up handlers.
+ */
+function nextOrAbort<T>(generator: AsyncGenerator<T, void, undefined>, signal: AbortSignal): Promise<IteratorResult<T, void> | typeof ABORTED> {
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener("abort", onAbort, { once: true });
+    generator.next().then(
+      (result) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function summarize(chat: ChatInterface, turn: ChatTurn, options: StreamChatOptions): Promise<string> {
+  try {
+    return await chat.summaryGenerator(turn.message, turn.history);
+  } catch (error) {
+    options.logError(error, "summaryGenerator failed; using the first words of the message", {});
+    return firstWordsSummary(turn.message, turn.history) as string;
+  }
+}
+
+async function save(chat: ChatInterface, record: InteractionRecord, options: StreamChatOptions): Promise<void> {
+  if (!chat.historyPersistence) return;
+  try {
+    await chat.historyPersistence.saveInteraction(record);
+  } catch (error) {
+    options.logError(error, "saving the interaction failed", { conversationId: record.conversationId, messageId: record.messageId });
+  }
+}
+
+function toChatContext(turn: ChatTurn, messageId: string, conversationId: string): ChatContext {
+  const wire = turn.context;
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(wire)) if (!KNOWN_CONTEXT_KEYS.has(key)) extra[key] = value;
+  const context: ChatContext = {
+    conversationId,
+    messageId,
+    state: wire.state ?? {},
+    userSettings: wire.user_settings ?? {},
+    toolConfirmations: wire.tool_confirmations ?? [],
+    signal: turn.signal,
+    extra,
+  };
+  if (wire.timezone) context.timezone = wire.timezone;
+  if (turn.user) context.user = turn.user;
+  if (turn.sessionId) context.sessionId = turn.sessionId;
+  return context;
+}
+
+function persistableContext(wire: WireContext, messageId: string, conversationId: string): Record<string, unknown> {
+  const { signature: _signature, ...rest } = wire;
+  return { ...rest, message_id: messageId, conversation_id: conversationId };
+}

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { type ChatContext, ChatInterface, type ChatResponse, ListAuthentication } from "../../src";
+import { startApi } from "../helpers/start-api";
+
+class Bare extends ChatInterface {
+  async *chat(_message: string, _history: unknown, _context: ChatContext): AsyncGenerator<ChatResponse> {
+    yield this.createTextResponse("hi");
+  }
+}
+
+describe("GET /api/config", () => {
+  it("is byte for byte the protocol's default for a bare ChatInterface", async () => {
+    const server = await startApi(Bare);
+    try {
+      const response = await fetch(`${server.url}/api/config`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(await response.text()).toBe(
+        '{"feedback":{"like":{"enabled":false,"form":null},"dislike":{"enabled":false,"form":null}},' +
+          '"customization":null,"user_settings":{"form":null},"supports_upload":false,"debug_mode":false,' +
+          '"conversation_history":false,"show_usage":false,' +
+          '"authentication":{"enabled":false,"auth_types":[],"oauth2_providers":[]}}',
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reflects every class field, converting zod forms to JSON Schema", async () => {
+    class Configured extends Bare {
+      override feedbackConfig = {
+        like: { enabled: true, form: z.object({ reason: z.string().describe("Why?") }) },
+        dislike: { enabled: true, form: { type: "object", properties: { issue: { type: "string", enum: ["wrong", "rude"] } }, required: ["issue"] } },
+      };
+      override uiCustomization = { header: { title: "Helpdesk" }, welcomeMessage: "**Hi**", starterQuestions: ["How?"], meta: { pageTitle: "Help" } };
+      override userSettings = { form: z.object({ language: z.enum(["en", "pl"]) }) };
+      override conversationHistory = true;
+      override showUsage = true;
+      override uploadHandler = async () => {};
+    }
+    const server = await startApi(Configured, { debugMode: true, auth: new ListAuthentication([{ username: "ann", password: "secret" }]) });
+    try {
+      const config = await (await fetch(`${server.url}/api/config`)).json();
+      expect(config.feedback.like).toEqual({ enabled: true, form: expect.objectContaining({ type: "object", properties: { reason: { type: "string", description: "Why?" } }, required: ["reason"] }) });
+      expect(config.feedback.dislike.form.required).toEqual(["issue"]);
+      expect(config.customization).toEqual({
+        header: { title: "Helpdesk", subtitle: null, logo: null },
+        welcome_message: "**Hi**",
+        starter_questions: ["How?"],
+        meta: { favicon: null, page_title: "Help" },
+      });
+      expect(config.user_settings.form.properties.language).toEqual({ type: "string", enum: ["en", "pl"] });
+      expect(config).toMatchObject({ supports_upload: true, debug_mode: true, conversation_history: true, show_usage: true });
+      expect(config.authentication).toEqual({ enabled: true, auth_types: ["credentials"], oauth2_providers: [] });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers only after setup() has finished, which runs once", async () => {
+    let setups = 0;
+    class Slow extends Bare {
+      ready = false;
+      override async setup() {
+        setups++;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        this.ready = true;
+      }
+      override async *chat(_message: string, _history: unknown, _context: ChatContext): AsyncGenerator<ChatResponse> {
+        yield this.createTextResponse(this.ready ? "ready" : "not ready");
+      }
+    }
+    const server = await startApi(Slow);
+    try {
+      expect(setups).toBe(1);
+      await server.api.setup();
+      expect(setups).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import { ApiError, toApiError } from "./api-error";
+import { type ChatRequest, type FeedbackType, type JsonObject, type ServerConfig, type User } from "./protocol-types";
+import { normalizeConfig } from "./normalize-config";
+
+export interface LoginResult {
+  success: boolean;
+  user: User | null;
+  error: string | null;
+}
+
+/**
+ * The HTTP endpoints of PROTOCOL.md, relative to the app's root URL (so the UI works wherever the
+ * server mounts it). Cookies ride along same-origin, which is how the auth session travels.
+ */
+export class ApiClient {
+  constructor(private readonly root: string) {}
+
+  url(path: string): string {
+    return new URL(`api/${path}`, this.root).toString();
+  }
+
+  async config(): Promise<ServerConfig> {
+    return normalizeConfig(await this.json("config"));
+  }
+
+  /** Starts a chat turn; the caller reads the event stream from the response. */
+  async chat(request: ChatRequest, signal: AbortSignal): Promise<Response> {
+    const response = await fetch(this.url("chat"), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      body: JSON.stringify(request),
+      credentials: "same-origin",
+      signal,
+    });
+    if (!response.ok) throw await toApiError(response);
+    // A proxy's HTML page or a misrouted request would otherwise read as an empty answer.
+    if (!(response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+      await response.body?.cancel();
+      throw new ApiError(response.status, "The server did not answer with an event stream.");
+    }
+    return response;
+  }
+
+  async feedback(messageId: string, feedback: FeedbackType, payload: JsonObject | null): Promise<void> {
+    const body: JsonObject = { message_id: messageId, feedback };
+    if (payload) body.payload = payload;
+    await this.json("feedback", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  }
+
+  async upload(file: File): Promise<string> {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    const result = (await this.json("upload", { method: "POST", body: form })) as { filename?: unknown };
+    return typeof result?.filename === "string" ? result.filename : file.name;
+  }
+
+  /** The signed-in user, or null when there is no session. */
+  async user(): Promise<User | null> {
+    const response = await fetch(this.url("user"), { credentials: "same-origin" });
+    if (response.status === 401 || response.status === 404) return null;
+    if (!response.ok) throw await toApiError(response);
+    return (await response.json()) as User;
+  }
+
+  async login(username: string, password: string): Promise<LoginResult> {
+    const response = await fetch(this.url("auth/login"), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username, password }),
+      credentials: "same-origin",
+    });
+    const body = (await response.json().catch(() => null)) as { success?: boolean; user?: User | null; error_message?: string | null; detail?: unknown } | null;
+    if (response.ok && body?.success) return { success: true, user: body.user ?? null, error: null };
+    const error = body?.error_message ?? (typeof body?.detail === "string" ? body.detail : null);
+    return { success: false, user: null, error: error ?? "Sign-in failed." };
+  }
+
+  async logout(): Promise<void> {
+    await fetch(this.url("auth/logout"), { method: "POST", credentials: "same-origin" });
+  }
+
+  /** True when the server has a `--theme` stylesheet (GET /api/theme answers 200 text/css). */
+  async hasTheme(): Promise<boolean> {
+    try {
+      const response = await fetch(this.url("theme"), { method: "GET", credentials: "same-origin" });
+      const type = response.headers.get("content-type") ?? "";
+      await response.body?.cancel();
+      return response.ok && type.includes("text/css");
+    } catch {
+      return false;
+    }
+  }
+
+  private async json(path: string, init: RequestInit = {}): Promise<unknown> {
+    const response = await fetch(this.url(path), { credentials: "same-origin", ...init });
+    if (!response.ok) throw await toApiError(response);
+    try {
+      return await response.json();
+    } catch {
+      throw new ApiError(response.status, `The server's answer to ${path} is not JSON.`);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { ApiClient } from "../api/api-client";
+import { type JsonObject, type ServerConfig, type User } from "../api/protocol-types";
+import { loadUserSettings, saveUserSettings } from "../chat/user-settings";
+import { LoginPage } from "../components/login-page";
+import { type Toast, Toasts } from "../components/toasts";
+import { useTheme } from "../hooks/use-theme";
+import { ChatApp } from "./chat-app";
+import { createServices } from "./create-services";
+import { applyPageMeta, linkServerTheme } from "./page-meta";
+
+type Phase =
+  | { kind: "loading" }
+  | { kind: "failed"; message: string }
+  | { kind: "signed-out"; config: ServerConfig }
+  | { kind: "ready"; config: ServerConfig; user: User | null };
+
+const TOAST_MS = 4000;
+
+/** Loads /api/config, asks for a sign-in when auth is on, then shows the chat. */
+export function App({ root }: { root: string }) {
+  const api = useMemo(() => new ApiClient(root), [root]);
+  const [phase, setPhase] = useState<Phase>({ kind: "loading" });
+  const { theme, cycleTheme } = useTheme();
+  const { toasts, notify, dismiss } = useToasts();
+
+  const load = useCallback(async () => {
+    setPhase({ kind: "loading" });
+    try {
+      const config = await api.config();
+      applyPageMeta(config);
+      if (!config.authentication.enabled) return setPhase({ kind: "ready", config, user: null });
+      const user = await api.user();
+      setPhase(user ? { kind: "ready", config, user } : { kind: "signed-out", config });
+    } catch (error) {
+      setPhase({ kind: "failed", message: (error as Error).message || "Could not reach the server." });
+    }
+  }, [api]);
+
+  useEffect(() => {
+    void load();
+    void linkServerTheme(api);
+  }, [api, load]);
+
+  if (phase.kind === "loading") return <Centered text="Loading…" />;
+  if (phase.kind === "failed") return <LoadFailed message={phase.message} onRetry={load} />;
+  if (phase.kind === "signed-out") {
+    const config = phase.config;
+    return (
+      <>
+        <LoginPage api={api} customization={config.customization} onSignedIn={(user) => void signedIn(api, config, user, setPhase)} />
+        <Toasts toasts={toasts} onDismiss={dismiss} />
+      </>
+    );
+  }
+  return (
+    <>
+      <Session
+        key={phase.user?.user_id ?? "anonymous"}
+        api={api}
+        config={phase.config}
+        user={phase.user}
+        notify={notify}
+        theme={theme}
+        onCycleTheme={cycleTheme}
+        onSignedOut={() => setPhase({ kind: "signed-out", config: phase.config })}
+      />
+      <Toasts toasts={toasts} onDismiss={dismiss} />
+    </>
+  );
+}
+
+// The login answer may omit the user; /api/user then says who signed in.
+async function signedIn(api: ApiClient, config: ServerConfig, user: User | null, setPhase: (p: Phase) => void): Promise<void> {
+  setPhase({ kind: "ready", config, user: user ?? (await api.user().catch(() => null)) });
+}
+
+interface SessionProps {
+  api: ApiClient;
+  config: ServerConfig;
+  user: User | null;
+  notify: (text: string, kind?: "info" | "error") => void;
+  theme: ReturnType<typeof useTheme>["theme"];
+  onCycleTheme: () => void;
+  onSignedOut: () => void;
+}
+
+/** One signed-in (or anonymous) session: its own controller and conversation store. */
+function Session({ api, config, user, notify, theme, onCycleTheme, onSignedOut }: SessionProps) {
+  const [userSettings, setUserSettings] = useState<JsonObject | null>(() => loadUserSettings(config.user_settings.form));
+  const settingsRef = useRef(userSettings);
+  settingsRef.current = userSettings;
+
+  const services = useMemo(
+    () =>
+      createServices({
+        api,
+        config,
+        user,
+        notify,
+        userSettings: () => settingsRef.current,
+        onAuthRequired: onSignedOut,
+      }),
+    // One controller for the whole session; callbacks read the latest values through refs.
+    [api, config, user],
+  );
+  useEffect(() => () => services.controller.stop(), [services]);
+
+  const logout = async () => {
+    services.controller.stop();
+    await api.logout().catch(() => undefined);
+    onSignedOut();
+  };
+
+  return (
+    <ChatApp
+      services={services}
+      user={user}
+      theme={theme}
+      onCycleTheme={onCycleTheme}
+      onLogout={config.authentication.enabled ? () => void logout() : null}
+      userSettings={userSettings}
+      onSaveUserSettings={(values) => {
+        saveUserSettings(values);
+        setUserSettings(values);
+        notify("Settings saved.");
+      }}
+    />
+  );
+}
+
+function useToasts() {
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const nextId = useRef(1);
+  const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
+  const notify = useCallback(
+    (text: string, kind: "info" | "error" = "info") => {
+      const id = nextId.current++;
+      setToasts((list) => [...list.slice(-3), { id, text, kind }]);
+      setTimeout(() => dismiss(id), kind === "error" ? TOAST_MS * 2 : TOAST_MS);
+    },
+    [dismiss],
+  );
+  return { toasts, notify, dismiss };
+}
+
+function Centered({ text }: { text: string }) {
+  return (
+    <div class="centered" role="status">
+      {text}
+    </div>
+  );
+}
+
+function LoadFailed({ message, onRetry }: { message: string; onRetry: () => void }) {
+  return (
+    <div class="centered" role="alert">
+      <p>The chat could not start: {message}</p>
+      <button type="button" class="button primary" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,275 @@
+import "fake-indexeddb/auto";
+import { ApiError } from "../api/api-error";
+import { type ChatRequest } from "../api/protocol-types";
+import { IndexedDbRepository } from "../storage/indexed-db-repository";
+import { bodyOf, controllableBody, eventStreamResponse, settle, sse } from "../test-support/sse-body";
+import { ChatController, type ChatControllerDeps } from "./chat-controller";
+
+type Script = (request: ChatRequest, signal: AbortSignal) => Promise<Response>;
+
+/** A controller whose server is a list of scripted answers; records every request it sent. */
+function setup(scripts: Script[], extra: Partial<ChatControllerDeps> = {}) {
+  const requests: ChatRequest[] = [];
+  const signals: AbortSignal[] = [];
+  const frames: (() => void)[] = [];
+  let n = 0;
+  const controller = new ChatController({
+    startChat: (request, signal) => {
+      requests.push(structuredClone(request));
+      signals.push(signal);
+      const script = scripts[n++];
+      if (!script) throw new Error("unexpected request");
+      return script(request, signal);
+    },
+    repository: null,
+    scheduleFrame: (cb) => frames.push(cb),
+    timezone: () => "UTC",
+    keepDebugLog: true,
+    ...extra,
+  });
+  const runFrames = () => {
+    while (frames.length) frames.shift()!();
+  };
+  return { controller, requests, signals, frames, runFrames };
+}
+
+const answer = (...events: object[]): Script => async () => eventStreamResponse(bodyOf([sse(events)]));
+const text = (t: string) => ({ type: "text", content: { text: t } });
+const last = (c: ChatController) => c.getSnapshot().conversation.messages.at(-1)!;
+
+describe("ChatController", () => {
+  it("streams an answer into the conversation and ends it as done", async () => {
+    const { controller, requests } = setup([answer({ type: "message_id", content: { message_id: "m1" } }, text("Hello "), text("**world**"))]);
+    await controller.send("Hi");
+    const { conversation, streamingId } = controller.getSnapshot();
+    expect(streamingId).toBeNull();
+    expect(conversation.messages.map((m) => [m.role, m.content])).toEqual([
+      ["user", "Hi"],
+      ["assistant", "Hello **world**"],
+    ]);
+    expect(last(controller)).toMatchObject({ status: "done", serverId: "m1" });
+    expect(requests[0]).toEqual({ message: "Hi", history: [], context: { timezone: "UTC" } });
+  });
+
+  it("applies the events of one animation frame in a single update", async () => {
+    const body = controllableBody();
+    const { controller, frames, runFrames } = setup([async () => eventStreamResponse(body.stream)]);
+    const updates: number[] = [];
+    controller.subscribe(() => updates.push(1));
+    const done = controller.send("Q");
+    await settle();
+    const afterStart = updates.length;
+    body.push(sse([text("a"), text("b"), text("c")]));
+    body.push(sse([text("d")]));
+    await settle();
+    expect(frames).toHaveLength(1);
+    expect(last(controller).content).toBe("");
+    runFrames();
+    expect(updates.length - afterStart).toBe(1);
+    expect(last(controller).content).toBe("abcd");
+    body.end();
+    await done;
+  });
+
+  it("sends the signed state, conversation id and history back with the next message", async () => {
+    const { controller, requests } = setup([
+      answer(
+        { type: "message_id", content: { message_id: "m1" } },
+        { type: "conversation_id", content: { conversation_id: "conv-9" } },
+        text("First answer"),
+        { type: "state_update", content: { state: { count: 1 }, signature: "c2lnMQ==" } },
+      ),
+      answer(text("Second answer"), { type: "state_update", content: { state: { count: 2 }, signature: "c2lnMg==" } }),
+      answer(text("Third")),
+    ]);
+    await controller.send("One");
+    await controller.send("Two");
+    await controller.send("Three");
+    expect(requests[1]).toEqual({
+      message: "Two",
+      history: [
+        { role: "user", content: "One" },
+        { role: "assistant", content: "First answer" },
+      ],
+      context: { conversation_id: "conv-9", state: { count: 1 }, signature: "c2lnMQ==", timezone: "UTC" },
+    });
+    expect(requests[2]!.context).toMatchObject({ conversation_id: "conv-9", state: { count: 2 }, signature: "c2lnMg==" });
+    expect(requests[2]!.history).toHaveLength(4);
+  });
+
+  it("stop aborts the request and keeps the partial answer, including events not yet rendered", async () => {
+    let body!: ReturnType<typeof controllableBody>;
+    const { controller, signals, runFrames } = setup([
+      async (_r, signal) => {
+        body = controllableBody(signal);
+        return eventStreamResponse(body.stream);
+      },
+    ]);
+    const done = controller.send("Long story please");
+    await settle();
+    body.push(sse([text("Once upon ")]));
+    await settle();
+    runFrames();
+    body.push(sse([text("a time")]));
+    await settle();
+    controller.stop();
+    expect(signals[0]!.aborted).toBe(true);
+    expect(controller.getSnapshot().streamingId).toBeNull();
+    expect(last(controller)).toMatchObject({ content: "Once upon a time", status: "stopped" });
+    await done;
+    // Nothing that arrives after the stop changes the answer.
+    expect(last(controller)).toMatchObject({ content: "Once upon a time", status: "stopped" });
+    expect(controller.isStreaming).toBe(false);
+  });
+
+  it("regenerate replaces the last answer by asking the same question with the same history", async () => {
+    const { controller, requests } = setup([answer(text("A1")), answer(text("B1")), answer(text("B2"))]);
+    await controller.send("first");
+    await controller.send("second");
+    await controller.regenerate(last(controller).id);
+    expect(controller.getSnapshot().conversation.messages.map((m) => m.content)).toEqual(["first", "A1", "second", "B2"]);
+    expect(requests[2]).toEqual({ ...requests[1], context: requests[1]!.context });
+  });
+
+  it("edit and resend drops everything after the edited message", async () => {
+    const { controller, requests } = setup([answer(text("A1")), answer(text("B1")), answer(text("A1 again"))]);
+    await controller.send("first");
+    await controller.send("second");
+    const firstUser = controller.getSnapshot().conversation.messages[0]!;
+    await controller.editAndResend(firstUser.id, "first, edited");
+    expect(controller.getSnapshot().conversation.messages.map((m) => m.content)).toEqual(["first, edited", "A1 again"]);
+    expect(requests[2]).toMatchObject({ message: "first, edited", history: [] });
+  });
+
+  it("marks an answer with an error event as failed, and retry asks again", async () => {
+    const { controller } = setup([answer(text("par"), { type: "error", content: { message: "The model failed" } }), answer(text("ok now"))]);
+    await controller.send("q");
+    expect(last(controller)).toMatchObject({ content: "par", status: "error", error: "The model failed" });
+    await controller.regenerate(last(controller).id);
+    expect(last(controller)).toMatchObject({ content: "ok now", status: "done" });
+    expect(last(controller).error).toBeUndefined();
+  });
+
+  it("shows HTTP errors on the message; 401 asks for sign-in", async () => {
+    const onAuthRequired = jest.fn();
+    const { controller } = setup([() => Promise.reject(new ApiError(401, "Authentication required"))], { onAuthRequired });
+    await controller.send("q");
+    expect(onAuthRequired).toHaveBeenCalledTimes(1);
+    expect(last(controller)).toMatchObject({ status: "error", error: "Authentication required" });
+  });
+
+  it("drops a state the server no longer accepts, so retrying works", async () => {
+    const { controller, requests } = setup([
+      answer(text("a"), { type: "state_update", content: { state: { s: 1 }, signature: "old" } }),
+      () => Promise.reject(new ApiError(400, "Invalid state signature")),
+      answer(text("b")),
+    ]);
+    await controller.send("one");
+    await controller.send("two");
+    expect(last(controller).error).toMatch(/Invalid state signature/);
+    expect(controller.getSnapshot().conversation.state).toBeUndefined();
+    await controller.regenerate(last(controller).id);
+    expect(requests[2]!.context.state).toBeUndefined();
+    expect(last(controller)).toMatchObject({ content: "b", status: "done" });
+  });
+
+  it("reports a connection lost mid-stream and keeps the text", async () => {
+    // First read delivers text, the second fails as a dropped connection does.
+    let pulls = 0;
+    const broken = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (pulls++ === 0) c.enqueue(new TextEncoder().encode(sse([text("half an ans")])));
+        else c.error(new TypeError("network error"));
+      },
+    });
+    const { controller } = setup([async () => eventStreamResponse(broken)]);
+    await controller.send("q");
+    expect(last(controller)).toMatchObject({ content: "half an ans", status: "error", error: "The connection to the server was lost." });
+  });
+
+  it("keeps the raw events and the request context for the debug panel", async () => {
+    const { controller } = setup([answer(text("x"), { type: "my_event", content: { a: 1 } })]);
+    await controller.send("q");
+    const { debug } = controller.getSnapshot();
+    expect(debug.request?.context).toEqual({ timezone: "UTC" });
+    expect(debug.events.map((e) => e.event)).toEqual([text("x"), { type: "my_event", content: { a: 1 } }]);
+  });
+
+  it("records feedback on the message", async () => {
+    const { controller } = setup([answer({ type: "message_id", content: { message_id: "m" } }, text("x"))]);
+    await controller.send("q");
+    controller.setFeedback(last(controller).id, "like");
+    expect(last(controller).feedback).toBe("like");
+  });
+
+  it("answers a tool confirmation with a new turn carrying the decision", async () => {
+    const request = { confirmation_id: "c1", tool_name: "delete_files", tool_description: "", arguments: {} };
+    const { controller, requests } = setup([answer({ type: "confirmation_request", content: { confirmation_request: request } }), answer(text("Deleted."))]);
+    await controller.send("clean up");
+    const asking = last(controller);
+    await controller.decideConfirmation(asking.id, "c1", true);
+    expect(requests[1]).toMatchObject({ message: "Confirmed: delete_files", context: { tool_confirmations: [{ confirmation_id: "c1", confirmed: true }] } });
+    expect(controller.getSnapshot().conversation.messages.find((m) => m.id === asking.id)!.confirmationDecisions).toEqual({ c1: "confirmed" });
+  });
+});
+
+describe("ChatController with conversation history", () => {
+  it("saves conversations so a new page (a new controller) can reopen them", async () => {
+    const repository = new IndexedDbRepository(`test-${Math.random()}`);
+    let active: string | null = null;
+    const page1 = setup(
+      [answer({ type: "conversation_id", content: { conversation_id: "srv-c" } }, { type: "conversation_summary", content: { summary: "Weather in Paris" } }, text("Sunny."), { type: "state_update", content: { state: { k: 1 }, signature: "s" } })],
+      { repository, rememberActive: (id) => (active = id) },
+    );
+    await page1.controller.send("What is the weather in Paris?");
+    await settle();
+    const saved = page1.controller.getSnapshot().conversation;
+    expect(active).toBe(saved.id);
+
+    const page2 = setup([answer(text("Still sunny."))], { repository });
+    await page2.controller.refreshConversations();
+    expect(page2.controller.getSnapshot().conversations).toEqual([{ id: saved.id, title: "Weather in Paris", updatedAt: saved.updatedAt }]);
+    expect(await page2.controller.openConversation(active!)).toBe(true);
+    expect(page2.controller.getSnapshot().conversation.messages.map((m) => m.content)).toEqual(["What is the weather in Paris?", "Sunny."]);
+    await page2.controller.send("And tomorrow?");
+    expect(page2.requests[0]!.context).toMatchObject({ conversation_id: "srv-c", state: { k: 1 }, signature: "s" });
+  });
+
+  it("renames and deletes stored conversations", async () => {
+    const repository = new IndexedDbRepository(`test-${Math.random()}`);
+    const { controller } = setup([answer(text("a")), answer(text("b"))], { repository });
+    await controller.send("one");
+    const first = controller.getSnapshot().conversation.id;
+    controller.startNewConversation();
+    await controller.send("two");
+    await settle();
+    await controller.renameConversation(first, "  Renamed  ");
+    expect(controller.getSnapshot().conversations.map((c) => c.title).sort()).toEqual(["Renamed", "two"]);
+    const current = controller.getSnapshot().conversation.id;
+    await controller.deleteConversation(current);
+    expect(controller.getSnapshot().conversation.messages).toEqual([]);
+    expect(controller.getSnapshot().conversations.map((c) => c.id)).toEqual([first]);
+  });
+
+  it("names a new conversation after its first question until the server's summary arrives", async () => {
+    const { controller } = setup([answer(text("a")), answer({ type: "conversation_summary", content: { summary: "Server title" } }, text("b"))]);
+    await controller.send("  What is   the capital of France today?  ");
+    expect(controller.getSnapshot().conversation.title).toBe("What is the capital of France…");
+    controller.startNewConversation();
+    await controller.send("Short one");
+    expect(controller.getSnapshot().conversation.title).toBe("Server title");
+  });
+
+  it("shows an answer that was streaming when the page went away as stopped", async () => {
+    const repository = new IndexedDbRepository(`test-${Math.random()}`);
+    const body = controllableBody();
+    const page1 = setup([async () => eventStreamResponse(body.stream)], { repository });
+    void page1.controller.send("q");
+    await settle();
+    const id = page1.controller.getSnapshot().conversation.id;
+    const page2 = setup([], { repository });
+    await page2.controller.openConversation(id);
+    expect(last(page2.controller)).toMatchObject({ role: "assistant", status: "stopped" });
+    body.end();
+  });
+});

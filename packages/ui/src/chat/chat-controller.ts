@@ -1,0 +1,307 @@
+import { ApiError } from "../api/api-error";
+import { type ChatRequest, type FeedbackType, type JsonObject, type RawChatEvent, type ToolConfirmation } from "../api/protocol-types";
+import { readEventStream } from "../api/sse-reader";
+import { type ConversationRepository } from "../storage/conversation-repository";
+import { type FrameScheduler } from "../util/frame-scheduler";
+import { newId as defaultNewId } from "../util/new-id";
+import { buildChatRequest } from "./build-request";
+import { applyEvents, finishMessage, updateMessage } from "./chat-reducer";
+import { type ChatMessage, type Conversation, type ConversationSummary, type MessageStatus } from "./chat-types";
+import { newConversation, reviveConversation } from "./new-conversation";
+
+export interface DebugEntry {
+  at: number;
+  event: RawChatEvent | { type: "malformed"; content: string };
+}
+
+export interface ChatSnapshot {
+  conversation: Conversation;
+  /** The assistant message being streamed, if any. */
+  streamingId: string | null;
+  conversations: ConversationSummary[];
+  /** The last request and the events it received, for the debug panel. */
+  debug: { request: ChatRequest | null; events: DebugEntry[] };
+}
+
+export interface ChatControllerDeps {
+  /** POST /api/chat; resolves with the streaming response or rejects with an ApiError. */
+  startChat: (request: ChatRequest, signal: AbortSignal) => Promise<Response>;
+  /** Null when the server does not enable conversation history: nothing outlives the page. */
+  repository: ConversationRepository | null;
+  scheduleFrame: FrameScheduler;
+  userSettings?: () => JsonObject | null;
+  timezone?: () => string | undefined;
+  /** Told which conversation is open, so a reload can reopen it. */
+  rememberActive?: (id: string | null) => void;
+  /** A request came back 401: the session is gone. */
+  onAuthRequired?: () => void;
+  keepDebugLog?: boolean;
+  now?: () => number;
+  newId?: () => string;
+}
+
+interface Turn {
+  controller: AbortController;
+  assistantId: string;
+  pending: RawChatEvent[];
+  flushScheduled: boolean;
+}
+
+const MAX_DEBUG_EVENTS = 2000;
+const SIGNATURE_REJECTED = /signature/i;
+
+/**
+ * Owns the open conversation and the one request that may be streaming into it. Stream events
+ * are queued and applied once per animation frame; listeners get an immutable snapshot.
+ */
+export class ChatController {
+  private snapshot: ChatSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private turn: Turn | null = null;
+  private readonly now: () => number;
+  private readonly newId: () => string;
+
+  constructor(private readonly deps: ChatControllerDeps) {
+    this.now = deps.now ?? Date.now;
+    this.newId = deps.newId ?? defaultNewId;
+    this.snapshot = { conversation: newConversation(this.now(), this.newId()), streamingId: null, conversations: [], debug: { request: null, events: [] } };
+  }
+
+  getSnapshot = (): ChatSnapshot => this.snapshot;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  get isStreaming(): boolean {
+    return this.turn !== null;
+  }
+
+  /** Sends a new user message; resolves when its answer has ended (done, stopped or failed). */
+  send(text: string, toolConfirmations?: ToolConfirmation[]): Promise<void> {
+    if (text.trim() === "") return Promise.resolve();
+    this.stop();
+    return this.startTurn(this.snapshot.conversation, text, toolConfirmations);
+  }
+
+  /** Aborts the streaming request; the answer keeps whatever had arrived. */
+  stop(): void {
+    const turn = this.turn;
+    if (!turn) return;
+    turn.controller.abort();
+    this.endTurn(turn, "stopped");
+  }
+
+  /** Asks again for the answer `assistantId` (and drops everything after it). */
+  regenerate(assistantId: string): Promise<void> {
+    const messages = this.snapshot.conversation.messages;
+    const index = messages.findIndex((m) => m.id === assistantId);
+    const userIndex = findLastIndex(messages, index, (m) => m.role === "user");
+    if (userIndex === -1) return Promise.resolve();
+    return this.resendFrom(userIndex, messages[userIndex]!.content);
+  }
+
+  /** Replaces user message `userId` with `text` and asks again from there. */
+  editAndResend(userId: string, text: string): Promise<void> {
+    const index = this.snapshot.conversation.messages.findIndex((m) => m.id === userId && m.role === "user");
+    if (index === -1 || text.trim() === "") return Promise.resolve();
+    return this.resendFrom(index, text);
+  }
+
+  /** Answers a tool confirmation request with a new turn that carries the decision. */
+  decideConfirmation(assistantId: string, confirmationId: string, confirmed: boolean): Promise<void> {
+    const message = this.snapshot.conversation.messages.find((m) => m.id === assistantId);
+    const request = message?.confirmations?.find((r) => r.confirmation_id === confirmationId);
+    if (!message || !request) return Promise.resolve();
+    this.updateConversation(
+      updateMessage(this.snapshot.conversation, assistantId, (m) => ({
+        ...m,
+        confirmationDecisions: { ...m.confirmationDecisions, [confirmationId]: confirmed ? "confirmed" : "declined" },
+      })),
+    );
+    const text = `${confirmed ? "Confirmed" : "Declined"}: ${request.tool_name}`;
+    return this.send(text, [{ confirmation_id: confirmationId, confirmed }]);
+  }
+
+  /** Records the user's like/dislike on the message (after the server accepted it). */
+  setFeedback(messageId: string, feedback: FeedbackType): void {
+    this.updateConversation(updateMessage(this.snapshot.conversation, messageId, (m) => ({ ...m, feedback })));
+    void this.persist(this.snapshot.conversation);
+  }
+
+  startNewConversation(): void {
+    this.stop();
+    this.set({ conversation: newConversation(this.now(), this.newId()), debug: { request: null, events: [] } });
+    this.deps.rememberActive?.(null);
+  }
+
+  /** Opens a stored conversation; false when it no longer exists. */
+  async openConversation(id: string): Promise<boolean> {
+    const stored = await this.deps.repository?.get(id);
+    if (!stored) return false;
+    this.stop();
+    this.set({ conversation: reviveConversation(stored), debug: { request: null, events: [] } });
+    this.deps.rememberActive?.(id);
+    return true;
+  }
+
+  async renameConversation(id: string, title: string): Promise<void> {
+    const clean = title.trim();
+    if (clean === "") return;
+    const current = this.snapshot.conversation;
+    const target = current.id === id ? current : await this.deps.repository?.get(id);
+    if (!target) return;
+    const renamed: Conversation = { ...target, title: clean, titleSource: "user" };
+    if (current.id === id) this.set({ conversation: renamed });
+    await this.deps.repository?.save(renamed);
+    await this.refreshConversations();
+  }
+
+  async deleteConversation(id: string): Promise<void> {
+    if (this.snapshot.conversation.id === id) this.startNewConversation();
+    await this.deps.repository?.delete(id);
+    await this.refreshConversations();
+  }
+
+  async refreshConversations(): Promise<void> {
+    if (!this.deps.repository) return;
+    this.set({ conversations: await this.deps.repository.list() });
+  }
+
+  private resendFrom(userIndex: number, text: string): Promise<void> {
+    this.stop();
+    const conversation = this.snapshot.conversation;
+    const base: Conversation = { ...conversation, messages: conversation.messages.slice(0, userIndex) };
+    return this.startTurn(base, text);
+  }
+
+  private async startTurn(base: Conversation, text: string, toolConfirmations?: ToolConfirmation[]): Promise<void> {
+    const request = buildChatRequest(base, text, {
+      timezone: this.deps.timezone?.(),
+      userSettings: this.deps.userSettings?.() ?? null,
+      toolConfirmations,
+    });
+    const now = this.now();
+    const user: ChatMessage = { id: this.newId(), role: "user", content: text, createdAt: now };
+    const assistant: ChatMessage = { id: this.newId(), role: "assistant", content: "", createdAt: now, status: "streaming" };
+    const turn: Turn = { controller: new AbortController(), assistantId: assistant.id, pending: [], flushScheduled: false };
+    this.turn = turn;
+    const conversation: Conversation = { ...base, title: provisionalTitle(base, text), messages: [...base.messages, user, assistant], updatedAt: now };
+    this.set({ conversation, streamingId: assistant.id, debug: { request, events: [] } });
+    this.deps.rememberActive?.(conversation.id);
+    void this.persist(conversation);
+    await this.runTurn(turn, request);
+  }
+
+  private async runTurn(turn: Turn, request: ChatRequest): Promise<void> {
+    let response: Response;
+    try {
+      response = await this.deps.startChat(request, turn.controller.signal);
+      if (!response.body) throw new Error("The server sent an empty answer.");
+    } catch (error) {
+      this.failTurn(turn, error, "Could not reach the server.");
+      return;
+    }
+    try {
+      await readEventStream(response.body, {
+        onEvent: (event) => this.enqueue(turn, event),
+        onMalformed: (data) => this.logDebug(turn, { type: "malformed", content: data.slice(0, 2000) }),
+      });
+      this.endTurn(turn, "done");
+    } catch (error) {
+      this.failTurn(turn, error, "The connection to the server was lost.");
+    }
+  }
+
+  private failTurn(turn: Turn, error: unknown, fallback: string): void {
+    if (turn.controller.signal.aborted) {
+      this.endTurn(turn, "stopped");
+      return;
+    }
+    if (error instanceof ApiError && error.status === 401) this.deps.onAuthRequired?.();
+    if (error instanceof ApiError && error.status === 400 && SIGNATURE_REJECTED.test(error.message)) {
+      // The server no longer accepts this conversation's saved state (e.g. it restarted with a
+      // new key). Drop it so a retry can go on without it instead of failing forever.
+      const { state: _state, signature: _signature, ...rest } = this.snapshot.conversation;
+      this.updateConversation(rest);
+      this.endTurn(turn, "error", `${error.message}. The saved conversation state was discarded; retry to continue without it.`);
+      return;
+    }
+    this.endTurn(turn, "error", error instanceof ApiError ? error.message : fallback);
+  }
+
+  private enqueue(turn: Turn, event: RawChatEvent): void {
+    if (this.turn !== turn) return;
+    turn.pending.push(event);
+    if (turn.flushScheduled) return;
+    turn.flushScheduled = true;
+    this.deps.scheduleFrame(() => this.flush(turn));
+  }
+
+  private flush(turn: Turn): void {
+    turn.flushScheduled = false;
+    if (this.turn !== turn || turn.pending.length === 0) return;
+    const events = turn.pending;
+    turn.pending = [];
+    const conversation = applyEvents(this.snapshot.conversation, turn.assistantId, events);
+    this.set({ conversation, debug: this.withDebugEvents(events) });
+  }
+
+  private endTurn(turn: Turn, status: MessageStatus, error?: string): void {
+    if (this.turn !== turn) return;
+    this.flush(turn);
+    this.turn = null;
+    const conversation = { ...finishMessage(this.snapshot.conversation, turn.assistantId, status, error), updatedAt: this.now() };
+    this.set({ conversation, streamingId: null });
+    void this.persist(conversation);
+  }
+
+  private withDebugEvents(events: RawChatEvent[]): ChatSnapshot["debug"] {
+    const debug = this.snapshot.debug;
+    if (!this.deps.keepDebugLog) return debug;
+    const at = this.now();
+    const added = events.map((event) => ({ at, event }));
+    return { ...debug, events: [...debug.events, ...added].slice(-MAX_DEBUG_EVENTS) };
+  }
+
+  private logDebug(turn: Turn, event: DebugEntry["event"]): void {
+    if (this.turn !== turn || !this.deps.keepDebugLog) return;
+    const debug = this.snapshot.debug;
+    this.set({ debug: { ...debug, events: [...debug.events, { at: this.now(), event }].slice(-MAX_DEBUG_EVENTS) } });
+  }
+
+  private async persist(conversation: Conversation): Promise<void> {
+    const repository = this.deps.repository;
+    if (!repository || conversation.messages.length === 0) return;
+    try {
+      await repository.save(conversation);
+      await this.refreshConversations();
+    } catch (error) {
+      // Storage can be full or disabled (private mode); the chat itself keeps working.
+      console.warn("ragbits-ui: could not save the conversation", error);
+    }
+  }
+
+  private updateConversation(conversation: Conversation): void {
+    if (conversation !== this.snapshot.conversation) this.set({ conversation });
+  }
+
+  private set(patch: Partial<ChatSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+// Until the server's conversation_summary arrives (older servers send none), a new conversation
+// is named after its first question; the summary still replaces it.
+function provisionalTitle(base: Conversation, text: string): string {
+  if (base.titleSource !== "default" || base.messages.length > 0) return base.title;
+  const words = text.trim().split(/\s+/);
+  return words.length > 6 ? `${words.slice(0, 6).join(" ")}…` : words.join(" ");
+}
+
+function findLastIndex<T>(items: readonly T[], before: number, predicate: (item: T) => boolean): number {
+  for (let i = Math.min(before, items.length) - 1; i >= 0; i--) if (predicate(items[i]!)) return i;
+  return -1;
+}
