@@ -55,18 +55,24 @@ export async function* streamChat(chat: ChatInterface, turn: ChatTurn, options: 
     status: "completed",
   };
 
-  if (!turn.context.message_id) yield { type: "message_id", content: { message_id: messageId } };
-  if (!turn.context.conversation_id) {
-    yield { type: "conversation_id", content: { conversation_id: conversationId } };
-    yield { type: "conversation_summary", content: { summary: await summarize(chat, turn, options) } };
-  }
-
   const context = toChatContext(turn, messageId, conversationId);
-  const responses = runWithAbortSignal(turn.signal, () => chat.chat(turn.message, turn.history, context));
   let status: InteractionStatus = "completed";
   try {
+    if (!turn.context.message_id) yield { type: "message_id", content: { message_id: messageId } };
+    if (!turn.context.conversation_id) {
+      yield { type: "conversation_id", content: { conversation_id: conversationId } };
+      // Often a model call: cancelled with the turn, like chat() itself.
+      const summary = await untilAborted(runWithAbortSignal(turn.signal, () => summarize(chat, turn, options)), turn.signal);
+      if (summary === ABORTED) {
+        status = "aborted";
+        return;
+      }
+      yield { type: "conversation_summary", content: { summary } };
+    }
+
+    const responses = runWithAbortSignal(turn.signal, () => chat.chat(turn.message, turn.history, context));
     for (;;) {
-      const next = await runWithAbortSignal(turn.signal, () => nextOrAbort(responses, turn.signal));
+      const next = await runWithAbortSignal(turn.signal, () => untilAborted(responses.next(), turn.signal));
       if (next === ABORTED) {
         status = "aborted";
         // Queued behind whatever the generator awaits now; the abort signal ends that wait.
@@ -106,15 +112,15 @@ function toEvents(response: ChatResponse): WireEvent[] {
 }
 
 /**
- * The generator's next result, or ABORTED as soon as the signal fires, whichever comes first.
- * One listener for the whole turn (not one per event), so long streams do not pile up handlers.
+ * The work's result, or ABORTED as soon as the signal fires, whichever comes first. The listener is
+ * removed when the work settles, so a long stream does not pile up handlers on the signal.
  */
-function nextOrAbort<T>(generator: AsyncGenerator<T, void, undefined>, signal: AbortSignal): Promise<IteratorResult<T, void> | typeof ABORTED> {
-  if (signal.aborted) return Promise.resolve(ABORTED);
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
   return new Promise((resolve, reject) => {
     const onAbort = () => resolve(ABORTED);
-    signal.addEventListener("abort", onAbort, { once: true });
-    generator.next().then(
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
       (result) => {
         signal.removeEventListener("abort", onAbort);
         resolve(result);

@@ -19,7 +19,7 @@ export class HttpError extends Error {
   }
 }
 
-/** Errors body-parser and multer raise on bad input, as the 4xx a client can act on. */
+/** Errors body-parser raises on bad input, as the 4xx a client can act on (multipart errors: upload-route.ts). */
 function clientInputError(error: any, bodyLimit: string | number): HttpError | undefined {
   switch (error?.type) {
     case "entity.too.large":
@@ -31,12 +31,6 @@ function clientInputError(error: any, bodyLimit: string | number): HttpError | u
     case "request.size.invalid":
     case "stream.encoding.set":
       return new HttpError(400, `Could not read the request body: ${error.message}`);
-  }
-  if (typeof error?.code === "string" && error.code.startsWith("LIMIT_")) {
-    return new HttpError(error.code === "LIMIT_FILE_SIZE" ? 413 : 400, `Upload rejected: ${error.message}`);
-  }
-  if (error?.name === "MulterError" || /Multipart|Unexpected end of form|boundary/i.test(error?.message ?? "")) {
-    return new HttpError(400, `Malformed multipart body: ${error.message}`);
   }
   const status = error?.status ?? error?.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) return new HttpError(status, error.expose ? error.message : "Bad request");

@@ -127,7 +127,8 @@ export class RagbitsAPI {
     router.post("/api/upload", requireSession(context), ...uploadRoute(context));
     router.get("/api/theme", themeRoute(context));
     router.use(authRoutes(context, body));
-    router.all(/^\/api(?:\/.*)?$/, (req) => {
+    // Case-insensitive, like Express's own routing: /API/nope is an unknown API path too.
+    router.all(/^\/api(?:\/.*)?$/i, (req) => {
       throw new HttpError(404, `Not found: ${req.method} ${req.path}`);
     });
     router.use(uiRoutes(this.options.uiBuildDir ?? defaultUiBuildDir()));

@@ -38,7 +38,7 @@ export function uiRoutes(uiBuildDir: string): Router {
   const indexHtml = existsSync(indexFile) ? readFileSync(indexFile, "utf8") : FALLBACK_PAGE;
   router.use("/assets", express.static(join(uiBuildDir, "assets"), { immutable: true, maxAge: "1y", index: false, fallthrough: false }));
   router.use(express.static(uiBuildDir, { index: false, maxAge: 0 }));
-  router.get(/^(?!\/api(?:\/|$)).*/, (req, res) => {
+  router.get(/^(?!\/api(?:\/|$)).*/i, (req, res) => {
     res.set("cache-control", "no-cache");
     res.type("html").send(withBase(indexHtml, req.baseUrl));
   });

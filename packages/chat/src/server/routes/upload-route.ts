@@ -8,7 +8,16 @@ export function uploadRoute(context: ApiContext): RequestHandler[] {
   const refuseWithoutHandler: RequestHandler = (_req, _res, next) => {
     next(context.chat.uploadHandler ? undefined : new HttpError(400, "File upload not supported"));
   };
-  const receive = multer({ storage: multer.memoryStorage(), limits: { fileSize: context.uploadLimitBytes, files: 1, fields: 10, parts: 20 } }).single("file");
+  const parseMultipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: context.uploadLimitBytes, files: 1, fields: 10, parts: 20 } }).single("file");
+  // Whatever the multipart parser rejects is the client's input: limits are 413/400, anything else 400.
+  const receive: RequestHandler = (req, res, next) => {
+    parseMultipart(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const code = (error as { code?: string }).code;
+      if (code === "LIMIT_FILE_SIZE") return next(new HttpError(413, `Upload rejected: the file is larger than ${context.uploadLimitBytes} bytes`));
+      next(new HttpError(400, `${code?.startsWith("LIMIT_") ? "Upload rejected" : "Malformed multipart body"}: ${(error as Error).message}`));
+    });
+  };
   const requireMultipart: RequestHandler = (req, _res, next) => {
     next(req.is("multipart/form-data") ? undefined : new HttpError(415, "Content-Type must be multipart/form-data with a `file` field"));
   };
