@@ -9,6 +9,9 @@ import { type ChatInterface } from "../interface/chat-interface";
 import { type StateSigner } from "../state/state-signing";
 import { HttpError } from "./http-error";
 
+/** The abort reason of turns ended because the server is shutting down (their clients are told so). */
+export const SERVER_SHUTDOWN = "ragbits: server shutting down";
+
 /** What every route of one RagbitsAPI shares. */
 export interface ApiContext {
   chat: ChatInterface;

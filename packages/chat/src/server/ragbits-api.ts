@@ -9,7 +9,7 @@ import { sessionCookieName } from "../auth/session-cookie";
 import { DEFAULT_SESSION_TTL_MS, SessionStore } from "../auth/session-store";
 import { ChatInterface } from "../interface/chat-interface";
 import { type StateSigner, defaultStateSigner } from "../state/state-signing";
-import { type ApiContext, awaitSetup, loadSession, requireSession } from "./api-context";
+import { type ApiContext, SERVER_SHUTDOWN, awaitSetup, loadSession, requireSession } from "./api-context";
 import { buildConfigResponse } from "./config-response";
 import { ConnectionTracker } from "./connection-tracker";
 import { HttpError, errorHandler } from "./http-error";
@@ -132,6 +132,9 @@ export class RagbitsAPI {
       throw new HttpError(404, `Not found: ${req.method} ${req.path}`);
     });
     router.use(uiRoutes(this.options.uiBuildDir ?? defaultUiBuildDir()));
+    router.use((req) => {
+      throw new HttpError(404, `Not found: ${req.method} ${req.path}`);
+    });
     router.use(errorHandler(this.logger, context.bodyLimit));
     return router;
   }
@@ -164,7 +167,7 @@ export class RagbitsAPI {
 
   private async close(server: Server, connections: ConnectionTracker): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const controller of this.context.activeTurns) controller.abort();
+    for (const controller of this.context.activeTurns) controller.abort(SERVER_SHUTDOWN);
     connections.closeIdle();
     // Streams end as their turns see the abort; anything still open after a grace period is cut.
     const timer = setTimeout(() => server.closeAllConnections(), 2_000).unref();

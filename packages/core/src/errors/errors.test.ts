@@ -54,3 +54,11 @@ describe("LLMError", () => {
     expect(error.name).toBe("LLMConfigurationError");
   });
 });
+
+describe("sensitiveHeaderValues", () => {
+  it("picks the credentials out of custom headers, without their scheme", async () => {
+    const { sensitiveHeaderValues } = await import("./redact-secrets");
+    expect(sensitiveHeaderValues({ Authorization: "Bearer proxy-token-123", "X-Api-Key": "k-456", "Content-Language": "en" })).toEqual(["proxy-token-123", "k-456"]);
+    expect(sensitiveHeaderValues(undefined)).toEqual([]);
+  });
+});

@@ -21,3 +21,13 @@ export function redactDeep(value: unknown, secrets: readonly (string | undefined
   }
   return value;
 }
+
+const SENSITIVE_HEADER = /authorization|cookie|key|token|secret|password/i;
+
+/** Values of custom headers that carry credentials (an Authorization for a proxy, an api-key…). */
+export function sensitiveHeaderValues(headers: Record<string, string> | undefined): string[] {
+  if (!headers) return [];
+  return Object.entries(headers)
+    .filter(([name]) => SENSITIVE_HEADER.test(name))
+    .map(([, value]) => value.replace(/^(Bearer|Basic)\s+/i, ""));
+}

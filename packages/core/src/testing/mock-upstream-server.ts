@@ -75,7 +75,8 @@ export class MockUpstreamServer {
     private readonly options: MockUpstreamOptions = {},
   ) {
     this.apiKey = options.apiKey;
-    this.server = createServer((req, res) => void this.handle(req, res));
+    // A client that leaves mid-request makes reading the body fail: that request is simply over.
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     this.server.on("connection", (socket) => {
       socket.setNoDelay(true);
       this.sockets.add(socket);

@@ -1,7 +1,7 @@
 import { type Request, type RequestHandler, type Response } from "express";
 import { type ChatFormat } from "@ragbits/core";
 import { type ChatTurn, streamChat } from "../../interface/stream-chat";
-import { type ApiContext, type SessionLocals } from "../api-context";
+import { type ApiContext, SERVER_SHUTDOWN, type SessionLocals } from "../api-context";
 import { HttpError } from "../http-error";
 import { ChatRequestSchema } from "../request-schemas";
 import { SseStream } from "../sse-stream";
@@ -22,6 +22,10 @@ export function chatRoute(context: ApiContext): RequestHandler {
     try {
       for await (const event of streamChat(context.chat, { ...turn, signal: controller.signal }, { debugMode: context.debugMode, logError })) {
         if (!(await sse.send(event))) break;
+      }
+      // A client still listening must not mistake an answer cut by a shutdown for a complete one.
+      if (controller.signal.reason === SERVER_SHUTDOWN) {
+        await sse.send({ type: "error", content: { message: "The server is shutting down; the answer was cut short. Please try again." } });
       }
     } catch (error) {
       // streamChat reports chat() failures in-band; reaching here is a framework bug. Never tear the stream.

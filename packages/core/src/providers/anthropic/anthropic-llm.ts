@@ -5,6 +5,7 @@ import { LLM, type LLMSettings } from "../../llm/llm";
 import { type LLMRequest, type ProviderGenerateResult } from "../../llm/llm-request";
 import { type StreamPart } from "../../llm/stream-part";
 import { LazyClient } from "../lazy-client";
+import { sensitiveHeaderValues } from "../../errors/redact-secrets";
 import { loadSdk } from "../load-sdk";
 import { toAnthropicRequestBody } from "./anthropic-request";
 import { type AnthropicMessageResponse, type AnthropicStreamEvent, anthropicStreamParts, fromAnthropicMessage } from "./anthropic-response";
@@ -56,7 +57,7 @@ export class AnthropicLLM extends LLM {
   }
 
   protected override secrets(): readonly (string | undefined)[] {
-    return [this.settings.apiKey, process.env.ANTHROPIC_API_KEY];
+    return [this.settings.apiKey, process.env.ANTHROPIC_API_KEY, ...sensitiveHeaderValues(this.settings.headers)];
   }
 
   protected override classifyError(error: unknown): ProviderErrorInfo | undefined {

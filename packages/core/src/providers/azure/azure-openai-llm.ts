@@ -1,4 +1,5 @@
 import { LLMConfigurationError } from "../../errors/llm-error";
+import { sensitiveHeaderValues } from "../../errors/redact-secrets";
 import { type OpenAIRequestFlavor, maxTokensFieldFor } from "../openai/openai-request";
 import { type OpenAIClientConfig, OpenAILLM, type OpenAILLMSettings } from "../openai/openai-llm";
 
@@ -41,6 +42,6 @@ export class AzureOpenAILLM extends OpenAILLM {
   }
 
   protected override secrets(): readonly (string | undefined)[] {
-    return [this.azure.apiKey, process.env.AZURE_API_KEY, process.env.AZURE_OPENAI_API_KEY];
+    return [this.azure.apiKey, process.env.AZURE_API_KEY, process.env.AZURE_OPENAI_API_KEY, ...sensitiveHeaderValues(this.azure.headers)];
   }
 }

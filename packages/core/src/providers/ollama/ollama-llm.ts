@@ -2,6 +2,7 @@ import { type ProviderErrorInfo } from "../../errors/provider-error-info";
 import { LLM, type LLMSettings } from "../../llm/llm";
 import { type LLMRequest, type ProviderGenerateResult } from "../../llm/llm-request";
 import { type StreamPart } from "../../llm/stream-part";
+import { sensitiveHeaderValues } from "../../errors/redact-secrets";
 import { loadSdk } from "../load-sdk";
 import { toOllamaRequestBody } from "./ollama-request";
 import { type OllamaChatResponse, fromOllamaResponse, ollamaStreamParts } from "./ollama-response";
@@ -41,6 +42,10 @@ export class OllamaLLM extends LLM {
   doStream(request: LLMRequest, signal: AbortSignal): AsyncIterable<StreamPart> {
     const body = { ...toOllamaRequestBody(request, this.modelName, this.errorContext()), stream: true };
     return ollamaStreamParts(async () => (await this.chat(body, signal)) as AsyncIterable<OllamaChatResponse>);
+  }
+
+  protected override secrets(): readonly (string | undefined)[] {
+    return sensitiveHeaderValues(this.settings.headers);
   }
 
   protected override classifyError(error: unknown): ProviderErrorInfo | undefined {

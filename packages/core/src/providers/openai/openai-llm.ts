@@ -5,6 +5,7 @@ import { LLM, type LLMSettings } from "../../llm/llm";
 import { type LLMRequest, type ProviderGenerateResult } from "../../llm/llm-request";
 import { type StreamPart } from "../../llm/stream-part";
 import { LazyClient } from "../lazy-client";
+import { sensitiveHeaderValues } from "../../errors/redact-secrets";
 import { loadSdk } from "../load-sdk";
 import { type OpenAIRequestFlavor, maxTokensFieldFor, toOpenAIRequestBody } from "./openai-request";
 import { type OpenAIChunk, type OpenAICompletion, fromOpenAICompletion, openAIStreamParts } from "./openai-response";
@@ -81,7 +82,7 @@ export class OpenAILLM extends LLM {
   }
 
   protected override secrets(): readonly (string | undefined)[] {
-    return [this.settings.apiKey, process.env.OPENAI_API_KEY];
+    return [this.settings.apiKey, process.env.OPENAI_API_KEY, ...sensitiveHeaderValues(this.settings.headers)];
   }
 
   protected override classifyError(error: unknown): ProviderErrorInfo | undefined {
