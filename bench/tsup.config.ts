@@ -9,6 +9,8 @@ export default defineConfig({
     "client-cost-worker": "src/clients/client-cost-worker.ts",
     "ragbits-server-process": "src/servers/ragbits-server-process.ts",
     "vercel-server-process": "src/servers/vercel-server-process.ts",
+    "bare-sdk-server-process": "src/servers/bare-sdk-server-process.ts",
+    "bare-fetch-proxy-process": "src/servers/bare-fetch-proxy-process.ts",
     "load-generator-process": "src/load/load-generator-process.ts",
     "import-probe": "src/startup/import-probe.ts",
     "summarize-cpu-profile": "src/profile/summarize-cpu-profile.ts",

@@ -1,4 +1,4 @@
-import { type LatencySummary } from "../stats/latency-histogram";
+import { type LatencySummary } from "../stats/latency-recorder";
 
 /** A closed-loop load: `concurrency` clients, each sending its next request when the previous stream ended. */
 export interface LoadJob {

@@ -7,12 +7,16 @@
 import { readFileSync } from "node:fs";
 import { type CpuProfile, summarizeProfile } from "./cpu-profile";
 
+let file: string | undefined;
+let top = 25;
+let filter: string | undefined;
 const args = process.argv.slice(2);
-const file = args.find((arg) => !arg.startsWith("--") && !/^\d+$/.test(arg));
-const topIndex = args.indexOf("--top");
-const top = topIndex !== -1 ? Number(args[topIndex + 1]) : 25;
-const filterIndex = args.indexOf("--filter");
-const filter = filterIndex !== -1 ? args[filterIndex + 1] : undefined;
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i] as string;
+  if (arg === "--top") top = Number(args[++i]);
+  else if (arg === "--filter") filter = args[++i];
+  else file = arg;
+}
 if (!file) {
   console.error("usage: node dist/summarize-cpu-profile.js FILE.cpuprofile [--top N] [--filter TEXT]");
   process.exit(2);

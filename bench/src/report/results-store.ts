@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SCENARIO_IDS } from "../bench-config";
 import { type BenchResults } from "./bench-results";
 import { markdownReport, resultFileName } from "./markdown-report";
 
@@ -7,15 +8,17 @@ const START = "<!-- results:start (written by `pnpm bench`; do not edit by hand)
 const END = "<!-- results:end -->";
 
 /**
- * Writes a run down. A full run: `results/<date>.json`, `results/latest.json` and the results
- * section of README.md. A quick (smoke) run: `results/quick/<date>.json` only (git-ignored), so
- * indicative figures never replace the committed ones.
+ * Writes a run down. A full run of every scenario: `results/<date>.json`, `results/latest.json` and
+ * the results section of README.md. A quick (smoke) run, or a run of some scenarios only (`--only`):
+ * `results/quick/` or `results/partial/` only (git-ignored), so indicative or incomplete figures never
+ * replace the committed ones.
  */
 export function storeResults(benchDir: string, results: BenchResults): string[] {
   const json = `${JSON.stringify(results, null, 2)}\n`;
   const written: string[] = [];
-  if (results.mode === "quick") {
-    const dir = join(benchDir, "results", "quick");
+  const partial = SCENARIO_IDS.some((id) => !results.config.scenarios.includes(id));
+  if (results.mode === "quick" || partial) {
+    const dir = join(benchDir, "results", results.mode === "quick" ? "quick" : "partial");
     mkdirSync(dir, { recursive: true });
     written.push(write(join(dir, resultFileName(results)), json));
     return written;

@@ -4,7 +4,7 @@ import { type HoldResult } from "../load/load-job";
 import { type ProcessMetrics } from "../process/ipc-messages";
 import { WorkerProcess, entryUrl } from "../process/worker-process";
 import { ServerUnderTest } from "../servers/server-under-test";
-import { SERVER_TARGETS, type ServerTargetId } from "../servers/server-target";
+import { type ServerTargetId, serverTargets } from "../servers/server-target";
 import { rotation } from "../stats/interleave";
 import { type Ratio, type Summary, ratio, summarize } from "../stats/summary";
 import { type Upstream } from "../upstream/upstream";
@@ -51,7 +51,8 @@ const SETTLE_MS = 1_000;
  */
 export async function runOpenStreamsMemory(config: BenchConfig, upstream: Upstream, log: Log): Promise<MemoryReport> {
   const settings = config.memory;
-  const targets = SERVER_TARGETS.filter((target) => target.entry);
+  // With the two references: Node's fetch alone and the SDK without a framework set the floor here.
+  const targets = serverTargets(["ragbits", "vercel", "bare-sdk", "bare-fetch"]);
   const runs = new Map<ServerTargetId, MemoryRun[]>();
   for (let round = 0; round < settings.repetitions; round++) {
     for (const target of rotation(targets, round)) {

@@ -3,7 +3,7 @@ import { type LoadJob, type LoadResult } from "../load/load-job";
 import { type ProcessMetrics } from "../process/ipc-messages";
 import { WorkerProcess, entryUrl } from "../process/worker-process";
 import { ServerUnderTest } from "../servers/server-under-test";
-import { SERVER_TARGETS, type ServerTarget, type ServerTargetId } from "../servers/server-target";
+import { type ServerTarget, type ServerTargetId, serverTargets } from "../servers/server-target";
 import { rotation } from "../stats/interleave";
 import { type Ratio, type Summary, ratio, summarize } from "../stats/summary";
 import { type StreamShape } from "../upstream/stream-shape";
@@ -43,6 +43,8 @@ export interface ServerRow {
   addedTtfeP99Ms: Summary | null;
   errors: number;
   incomplete: number;
+  /** Most clients, in any repetition, that had not had a single answer when the window opened. */
+  starvedClients: number;
   requests: number;
   runs: ServerRun[];
 }
@@ -53,6 +55,8 @@ export interface ServerLoadReport {
   rows: ServerRow[];
   /** Ragbits events/s over the Vercel AI SDK server's, per level ("latency C=…" / "saturation C=…"). */
   eventsRatioVsVercel: Record<string, Ratio>;
+  /** Ragbits server CPU per event over the framework-less SDK server's: what our layers cost. */
+  cpuPerEventRatioVsBareSdk: Record<string, Ratio>;
 }
 
 export function loadLevels(settings: BenchConfig["server"]): LoadLevel[] {
@@ -64,6 +68,9 @@ export function loadLevels(settings: BenchConfig["server"]): LoadLevel[] {
     { kind: "saturation", concurrency: 64, shape: { chunks: 256, chunkChars: 4, delayMs: 0 } },
   ];
 }
+
+/** The contenders, and the framework-less openai SDK server as a reference for what is ours. */
+const TARGETS = serverTargets(["floor", "ragbits", "vercel", "bare-sdk"]);
 
 export function levelKey(level: LoadLevel): string {
   return `${level.kind} C=${level.concurrency}`;
@@ -81,25 +88,30 @@ export async function runServerLoad(config: BenchConfig, upstream: Upstream, log
   for (const level of levels) {
     await upstream.configure({ ...level.shape, hold: false, text: "marker" });
     for (let round = 0; round < settings.repetitions; round++) {
-      for (const target of rotation(SERVER_TARGETS, round)) {
+      for (const target of rotation(TARGETS, round)) {
         const profile = config.profile && target.id === "ragbits" && round === 0 && (level.concurrency === 200 || level.kind === "saturation");
+        const started = performance.now();
         const run = await measureOnce(target, level, settings, upstream, profile);
+        const seconds = (performance.now() - started) / 1000;
         const key = `${levelKey(level)}/${target.id}`;
         runs.set(key, [...(runs.get(key) ?? []), run]);
-        log(`  server ${levelKey(level).padEnd(16)} ${round + 1}/${settings.repetitions} ${target.id.padEnd(8)} ${describeRun(run)}`);
+        log(`  server ${levelKey(level).padEnd(16)} ${round + 1}/${settings.repetitions} ${target.id.padEnd(8)} ${describeRun(run)}  [${seconds.toFixed(1)} s]`);
       }
     }
   }
 
   const rows: ServerRow[] = [];
   const eventsRatioVsVercel: Record<string, Ratio> = {};
+  const cpuPerEventRatioVsBareSdk: Record<string, Ratio> = {};
   for (const level of levels) {
     const floorRuns = runs.get(`${levelKey(level)}/floor`) ?? [];
-    for (const target of SERVER_TARGETS) rows.push(toRow(target, level, runs.get(`${levelKey(level)}/${target.id}`) ?? [], floorRuns));
+    for (const target of TARGETS) rows.push(toRow(target, level, runs.get(`${levelKey(level)}/${target.id}`) ?? [], floorRuns));
     const events = (id: ServerTargetId) => (runs.get(`${levelKey(level)}/${id}`) ?? []).map((run) => run.load.eventsPerSecond);
     eventsRatioVsVercel[levelKey(level)] = ratio(events("ragbits"), events("vercel"));
+    const cpuPerEvent = (id: ServerTargetId) => (runs.get(`${levelKey(level)}/${id}`) ?? []).map((run) => run.serverCpuUsPerEvent ?? Number.NaN);
+    cpuPerEventRatioVsBareSdk[levelKey(level)] = ratio(cpuPerEvent("ragbits"), cpuPerEvent("bare-sdk"));
   }
-  return { settings, levels, rows, eventsRatioVsVercel };
+  return { settings, levels, rows, eventsRatioVsVercel, cpuPerEventRatioVsBareSdk };
 }
 
 async function measureOnce(target: ServerTarget, level: LoadLevel, settings: BenchConfig["server"], upstream: Upstream, profile: boolean): Promise<ServerRun> {
@@ -177,6 +189,7 @@ function toRow(target: ServerTarget, level: LoadLevel, runs: ServerRun[], floorR
     addedTtfeP99Ms: added((run) => run.load.timeToFirstEvent.p99),
     errors: runs.reduce((total, run) => total + run.load.errors, 0),
     incomplete: runs.reduce((total, run) => total + run.load.incomplete, 0),
+    starvedClients: Math.max(0, ...runs.map((run) => run.load.lanesNotWarm)),
     requests: runs.reduce((total, run) => total + run.load.requests, 0),
     runs,
   };
@@ -193,5 +206,6 @@ function describeRun({ load, serverCpuPercent, peakRssMB }: ServerRun): string {
   if (peakRssMB !== null) parts.push(`peak ${peakRssMB.toFixed(0)} MB`);
   if (load.errors) parts.push(`${load.errors} errors (${load.firstError})`);
   if (load.incomplete) parts.push(`${load.incomplete} incomplete`);
+  if (load.lanesNotWarm) parts.push(`${load.lanesNotWarm} clients starved in warm-up`);
   return parts.join("  ");
 }

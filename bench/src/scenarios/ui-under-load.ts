@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { type BenchConfig } from "../bench-config";
 import { ServerUnderTest } from "../servers/server-under-test";
-import { CONVERSATION_HISTORY_ENV, SERVER_TARGETS } from "../servers/server-target";
+import { CONVERSATION_HISTORY_ENV, serverTargets } from "../servers/server-target";
 import { type PageTimings, installPageProbes, readPageTimings } from "../ui/page-probes";
 import { type Upstream } from "../upstream/upstream";
 import { PageProfiler } from "../ui/page-profiler";
@@ -42,7 +42,7 @@ export async function runUiUnderLoad(config: BenchConfig, upstream: Upstream, lo
   const settings = config.ui;
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
   if (!existsSync(UI_BUILD)) throw new Error(`no UI build at ${UI_BUILD}: run pnpm --filter @ragbits/chat build`);
-  const target = SERVER_TARGETS.find((candidate) => candidate.id === "ragbits");
+  const [target] = serverTargets(["ragbits"]);
   if (!target) throw new Error("no ragbits target");
   const server = await ServerUnderTest.start(target, upstream, { env: { [CONVERSATION_HISTORY_ENV]: "1" } });
   let browser: Browser | undefined;

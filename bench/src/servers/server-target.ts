@@ -2,11 +2,13 @@
  * A server under test in scenarios 2 and 3, from the load generator's point of view: where to
  * POST, with which body, and how its process is started.
  */
-export type ServerTargetId = "floor" | "ragbits" | "vercel";
+export type ServerTargetId = "floor" | "ragbits" | "vercel" | "bare-sdk" | "bare-fetch";
 
 export interface ServerTarget {
   id: ServerTargetId;
   label: string;
+  /** References are not competitors: they show how much of a cost is Node's and the SDK's, not ours. */
+  reference?: boolean;
   /** The bench entry that runs this server (none for the floor: the load goes to the upstream itself). */
   entry?: string;
   path: string;
@@ -39,7 +41,31 @@ export const SERVER_TARGETS: readonly ServerTarget[] = [
     // What the AI SDK's useChat sends: UI messages with parts.
     body: JSON.stringify({ messages: [{ id: "bench-message", role: "user", parts: [{ type: "text", text: PROMPT }] }] }),
   },
+  {
+    id: "bare-sdk",
+    label: "reference: node:http + openai SDK stream, no framework",
+    reference: true,
+    entry: "bare-sdk-server-process",
+    path: "/api/chat",
+    body: JSON.stringify({ message: PROMPT }),
+  },
+  {
+    id: "bare-fetch",
+    label: "reference: node:http + built-in fetch, bytes forwarded",
+    reference: true,
+    entry: "bare-fetch-proxy-process",
+    path: "/api/chat",
+    body: JSON.stringify({ message: PROMPT }),
+  },
 ];
+
+export function serverTargets(ids: readonly ServerTargetId[]): ServerTarget[] {
+  return ids.map((id) => {
+    const target = SERVER_TARGETS.find((candidate) => candidate.id === id);
+    if (!target) throw new Error(`unknown server target "${id}"`);
+    return target;
+  });
+}
 
 /** Environment variable through which a server process learns the upstream's base URL (…/v1). */
 export const UPSTREAM_ENV = "BENCH_UPSTREAM_BASE_URL";

@@ -56,13 +56,14 @@ export async function* streamChat(chat: ChatInterface, turn: ChatTurn, options: 
   };
 
   const context = toChatContext(turn, messageId, conversationId);
+  const race = new AbortRace(turn.signal);
   let status: InteractionStatus = "completed";
   try {
     if (!turn.context.message_id) yield { type: "message_id", content: { message_id: messageId } };
     if (!turn.context.conversation_id) {
       yield { type: "conversation_id", content: { conversation_id: conversationId } };
       // Often a model call: cancelled with the turn, like chat() itself.
-      const summary = await untilAborted(runWithAbortSignal(turn.signal, () => summarize(chat, turn, options)), turn.signal);
+      const summary = await race.run(runWithAbortSignal(turn.signal, () => summarize(chat, turn, options)));
       if (summary === ABORTED) {
         status = "aborted";
         return;
@@ -72,7 +73,7 @@ export async function* streamChat(chat: ChatInterface, turn: ChatTurn, options: 
 
     const responses = runWithAbortSignal(turn.signal, () => chat.chat(turn.message, turn.history, context));
     for (;;) {
-      const next = await runWithAbortSignal(turn.signal, () => untilAborted(responses.next(), turn.signal));
+      const next = await race.run(runWithAbortSignal(turn.signal, () => responses.next()));
       if (next === ABORTED) {
         status = "aborted";
         // Queued behind whatever the generator awaits now; the abort signal ends that wait.
@@ -98,6 +99,7 @@ export async function* streamChat(chat: ChatInterface, turn: ChatTurn, options: 
       yield event;
     }
   } finally {
+    race.dispose();
     // Also reached when the consumer stops early (client gone): the turn counts as aborted then.
     if (status === "completed" && turn.signal.aborted) status = "aborted";
     record.status = status;
@@ -112,25 +114,29 @@ function toEvents(response: ChatResponse): WireEvent[] {
 }
 
 /**
- * The work's result, or ABORTED as soon as the signal fires, whichever comes first. The listener is
- * removed when the work settles, so a long stream does not pile up handlers on the signal.
+ * Races each step of a turn against its abort signal: `run(work)` resolves with the work's result,
+ * or with ABORTED as soon as the signal fires. One listener for the whole turn, not one per event.
  */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(ABORTED);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (result) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(result);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+class AbortRace {
+  private wake: ((value: typeof ABORTED) => void) | undefined;
+  private readonly onAbort = () => this.wake?.(ABORTED);
+
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  run<T>(work: Promise<T>): Promise<T | typeof ABORTED> {
+    return new Promise<T | typeof ABORTED>((resolve, reject) => {
+      if (this.signal.aborted) resolve(ABORTED);
+      this.wake = resolve;
+      work.then(resolve, reject);
+    });
+  }
+
+  dispose(): void {
+    this.wake = undefined;
+    this.signal.removeEventListener("abort", this.onAbort);
+  }
 }
 
 async function summarize(chat: ChatInterface, turn: ChatTurn, options: StreamChatOptions): Promise<string> {

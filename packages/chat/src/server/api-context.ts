@@ -63,7 +63,12 @@ export function requireSession(context: ApiContext): RequestHandler {
 
 /** Holds requests until `setup()` is done (relevant when the app is mounted before `run()`). */
 export function awaitSetup(context: ApiContext): RequestHandler {
+  let done = false;
   return (_req, _res, next) => {
-    context.ready().then(() => next(), next);
+    if (done) return next();
+    context.ready().then(() => {
+      done = true;
+      next();
+    }, next);
   };
 }

@@ -15,10 +15,11 @@ export interface CallLimits {
  * the guard remembers *why* it aborted and `toError` reports that reason, whatever the SDK did.
  */
 export class CallGuard {
-  private controller = new AbortController();
+  private controller: AbortController | undefined;
+  private completed = false;
   private timer: NodeJS.Timeout | undefined;
   private timedOutAfterMs: number | undefined;
-  private readonly onCallerAbort = () => this.controller.abort(this.callerSignal?.reason);
+  private readonly onCallerAbort = () => this.controller?.abort(this.callerSignal?.reason);
 
   constructor(
     private readonly context: LLMErrorContext,
@@ -73,10 +74,16 @@ export class CallGuard {
     }
   }
 
-  /** Ends the call: timers cleared, the in-flight request (if any) cancelled, the caller's signal released. */
+  /** The call finished normally: nothing is left to cancel. */
+  complete(): void {
+    this.completed = true;
+  }
+
+  /** Ends the call: timers cleared, the in-flight request cancelled unless it completed, the caller's signal released. */
   dispose(): void {
     this.clearTimer();
-    this.controller.abort();
+    // Aborting a finished request would only cost a DOMException and a walk through the SDK's signals.
+    if (!this.completed) this.controller?.abort();
     this.callerSignal?.removeEventListener("abort", this.onCallerAbort);
   }
 
@@ -87,7 +94,7 @@ export class CallGuard {
     this.phase = phase;
     const ms = phase === "idle" ? this.limits.idleTimeoutMs : this.limits.timeoutMs;
     if (!Number.isFinite(ms) || ms <= 0) return;
-    const controller = this.controller;
+    const controller = this.controller!;
     this.timer = setTimeout(() => {
       this.timedOutAfterMs = ms;
       controller.abort();

@@ -90,6 +90,7 @@ export abstract class LLM {
         guard.throwIfInterrupted();
         return result;
       });
+      guard.complete();
       if (value.content === "" && value.toolCalls.length === 0 && !value.reasoning) {
         throw new LLMEmptyResponseError(this.errorContext());
       }
@@ -196,6 +197,7 @@ export abstract class LLM {
         if (item !== undefined) yield item;
       }
       guard.throwIfInterrupted();
+      guard.complete();
       if (stream.isEmpty) throw new LLMEmptyResponseError(this.errorContext());
       stream.done = true;
     } catch (error) {
