@@ -5,9 +5,9 @@ module.exports = {
   testMatch: ["**/*.test.ts", "**/*.test.tsx"],
   transform: {
     "^.+\\.tsx?$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript", tsx: true }, transform: { react: { runtime: "automatic", importSource: "preact" } } } }],
-    // marked ships ESM only; Jest runs CommonJS, so swc converts it.
+    // marked and preact ship ESM only; Jest runs CommonJS, so swc converts them.
     "^.+\\.m?js$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "ecmascript" } } }],
   },
-  transformIgnorePatterns: ["/node_modules/(?!(\\.pnpm|marked)/)"],
+  transformIgnorePatterns: ["/node_modules/(?!(\\.pnpm|marked|preact)/)"],
   testTimeout: 20000,
 };

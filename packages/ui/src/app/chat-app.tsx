@@ -31,7 +31,12 @@ export function ChatApp({ services, user, theme, onCycleTheme, onLogout, userSet
 
   useStopOnEscape(services);
 
+  // Stable callbacks, so the memoized header and sidebar are skipped on the once-per-frame
+  // re-render of this screen while an answer streams.
   const closeSidebar = useCallback(() => setSidebarOpen(false), []);
+  const toggleSidebar = useCallback(() => setSidebarOpen((o) => !o), []);
+  const toggleDebug = useCallback(() => setDebugOpen((o) => !o), []);
+  const openSettings = useCallback(() => setSettingsOpen(true), []);
   const history = config.conversation_history;
   const settingsForm = config.user_settings.form;
 
@@ -44,10 +49,10 @@ export function ChatApp({ services, user, theme, onCycleTheme, onLogout, userSet
           <HeaderBar
             theme={theme}
             onCycleTheme={onCycleTheme}
-            onOpenSettings={settingsForm ? () => setSettingsOpen(true) : null}
-            onToggleDebug={config.debug_mode ? () => setDebugOpen((o) => !o) : null}
+            onOpenSettings={settingsForm ? openSettings : null}
+            onToggleDebug={config.debug_mode ? toggleDebug : null}
             debugOpen={debugOpen}
-            onToggleSidebar={history ? () => setSidebarOpen((o) => !o) : null}
+            onToggleSidebar={history ? toggleSidebar : null}
             sidebarOpen={sidebarOpen}
             user={user}
             onLogout={onLogout}

@@ -1,11 +1,12 @@
+import { memo } from "preact/compat";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useServices } from "./app-context";
 import { Icon } from "./icon";
 
 const MAX_HEIGHT_PX = 240;
 
-/** The message box: Enter sends, Shift+Enter adds a line; Stop replaces Send while streaming. */
-export function Composer({ streaming }: { streaming: boolean }) {
+/** The message box: Enter sends, Shift+Enter adds a line; Stop replaces Send while streaming. Memoized (see HeaderBar). */
+export const Composer = memo(function Composer({ streaming }: { streaming: boolean }) {
   const { controller, config } = useServices();
   const [text, setText] = useState("");
   const area = useRef<HTMLTextAreaElement>(null);
@@ -63,7 +64,7 @@ export function Composer({ streaming }: { streaming: boolean }) {
       )}
     </form>
   );
-}
+});
 
 // Grows with the text up to a limit, then scrolls. element.style from script is allowed by the CSP.
 function fitHeight(el: HTMLTextAreaElement | null): void {

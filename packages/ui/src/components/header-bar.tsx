@@ -1,3 +1,4 @@
+import { memo } from "preact/compat";
 import { type User } from "../api/protocol-types";
 import { type ThemeChoice } from "../hooks/use-theme";
 import { useServices } from "./app-context";
@@ -19,7 +20,8 @@ interface Props {
 const THEME_ICON: Record<ThemeChoice, IconName> = { system: "system", light: "sun", dark: "moon" };
 const THEME_LABEL: Record<ThemeChoice, string> = { system: "Theme: system", light: "Theme: light", dark: "Theme: dark" };
 
-export function HeaderBar(props: Props) {
+/** The top bar. Memoized, like the sidebar and composer: the chat screen renders once per streamed frame. */
+export const HeaderBar = memo(function HeaderBar(props: Props) {
   const { config } = useServices();
   return (
     <header class="topbar">
@@ -56,4 +58,4 @@ export function HeaderBar(props: Props) {
       </div>
     </header>
   );
-}
+});

@@ -1,20 +1,32 @@
 import { memo } from "preact/compat";
-import { useMemo } from "preact/hooks";
-import { renderMarkdown } from "../markdown/render-markdown";
+import { useMemo, useState } from "preact/hooks";
+import { IncrementalMarkdown } from "../markdown/incremental-markdown";
 import { copyText } from "../util/copy-text";
+import { MarkdownBlock } from "./markdown-block";
 
 interface Props {
   text: string;
+  /** The text is an answer still streaming in: its last block is unfinished. */
+  streaming?: boolean;
   class?: string;
 }
 
 /**
- * Markdown rendered to sanitized HTML (see render-markdown). Re-parsed only when the text changes,
- * so a finished message costs nothing while another one streams.
+ * Markdown rendered to sanitized HTML, block by block (see IncrementalMarkdown): while an answer
+ * streams, each frame renders only its growing last block and replaces only that block's DOM.
+ * Memoized, so a finished message costs nothing while another one streams.
  */
-export const MarkdownView = memo(function MarkdownView({ text, class: className }: Props) {
-  const html = useMemo(() => renderMarkdown(text), [text]);
-  return <div class={className ? `markdown ${className}` : "markdown"} onClick={onCopyCodeClick} dangerouslySetInnerHTML={{ __html: html }} />;
+export const MarkdownView = memo(function MarkdownView({ text, streaming = false, class: className }: Props) {
+  const [renderer] = useState(() => new IncrementalMarkdown());
+  const blocks = useMemo(() => renderer.render(text, streaming), [renderer, text, streaming]);
+  return (
+    <div class={className ? `markdown ${className}` : "markdown"} onClick={onCopyCodeClick}>
+      {/* Keyed by position: a streaming text only grows at its end, so finished blocks keep theirs. */}
+      {blocks.map((html, index) => (
+        <MarkdownBlock key={index} html={html} />
+      ))}
+    </div>
+  );
 });
 
 // One delegated listener instead of a handler per code block: the blocks are plain HTML.

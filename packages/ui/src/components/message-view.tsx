@@ -61,7 +61,7 @@ function AssistantMessage({ message, streaming, isLastAnswer }: Props) {
     <article class={`message assistant status-${message.status ?? "done"}`} aria-label="Answer" aria-busy={streaming}>
       {message.liveUpdates?.length ? <LiveUpdates updates={message.liveUpdates} /> : null}
       {message.plan?.length ? <PlanItems tasks={message.plan} /> : null}
-      {message.content !== "" && <MarkdownView text={message.content} />}
+      {message.content !== "" && <MarkdownView text={message.content} streaming={streaming} />}
       {streaming && !hasBody && (
         <div class="typing" role="status" aria-label="Thinking">
           <span />

@@ -1,3 +1,4 @@
+import { memo } from "preact/compat";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { type ConversationSummary } from "../chat/chat-types";
 import { useServices } from "./app-context";
@@ -11,8 +12,8 @@ interface Props {
   onNavigate: () => void;
 }
 
-/** Conversations kept in this browser: new, open, rename, delete. */
-export function Sidebar({ conversations, activeId, open, onNavigate }: Props) {
+/** Conversations kept in this browser: new, open, rename, delete. Memoized (see HeaderBar). */
+export const Sidebar = memo(function Sidebar({ conversations, activeId, open, onNavigate }: Props) {
   const { controller, notify } = useServices();
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ConversationSummary | null>(null);
@@ -106,7 +107,7 @@ export function Sidebar({ conversations, activeId, open, onNavigate }: Props) {
       )}
     </nav>
   );
-}
+});
 
 function RenameForm({ title, onDone }: { title: string; onDone: (title: string | null) => void }) {
   const [value, setValue] = useState(title);

@@ -32,8 +32,8 @@ for (const [name, language] of Object.entries(LANGUAGES)) hljs.registerLanguage(
 // Auto-detection is the slow path; past this size a block without a language stays plain.
 const AUTO_DETECT_LIMIT = 5000;
 const CACHE_LIMIT = 300;
-// While an answer streams, every frame re-renders it, but only its last code block changes:
-// finished blocks come from this cache.
+// A finished code block is highlighted once, even when the same code shows up again (a
+// regenerated answer, a reopened conversation).
 const cache = new Map<string, HighlightResult>();
 
 export interface HighlightResult {
@@ -44,7 +44,7 @@ export interface HighlightResult {
 }
 
 export function highlightCode(code: string, requested: string | undefined): HighlightResult {
-  const lang = (requested ?? "").trim().split(/\s+/)[0]!.toLowerCase();
+  const lang = languageName(requested);
   const key = `${lang}\u0000${code}`;
   const hit = cache.get(key);
   if (hit) return hit;
@@ -52,6 +52,20 @@ export function highlightCode(code: string, requested: string | undefined): High
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, result);
   return result;
+}
+
+/**
+ * Highlights a snapshot of a code block that is still streaming: it will not be asked for again,
+ * so it stays out of the cache, and without a language it stays plain, because auto-detection
+ * runs every grammar and would do so again for every snapshot.
+ */
+export function highlightSnapshot(code: string, requested: string | undefined): HighlightResult {
+  const lang = languageName(requested);
+  return lang ? compute(code, lang) : { html: escapeHtml(code), language: "" };
+}
+
+function languageName(requested: string | undefined): string {
+  return (requested ?? "").trim().split(/\s+/)[0]!.toLowerCase();
 }
 
 function compute(code: string, lang: string): HighlightResult {
