@@ -11,22 +11,12 @@ import {
 } from "../src";
 import { type MockUpstreamServer } from "../src/testing";
 import { HISTORY, OPTIONS, TOOL_HISTORY, VALID_KEY, WRONG_KEY, harnesses } from "./provider-harnesses";
+import { drain } from "./drain";
 
 const TOOLS = [
   { type: "function" as const, function: { name: "get_weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } } } } },
   { type: "function" as const, function: { name: "get_time", parameters: { type: "object", properties: { tz: { type: "string" } } } } },
 ];
-
-/** Collects a stream's items, and the error that ended it, if any. */
-async function drain<T>(stream: AsyncIterable<T>): Promise<{ items: T[]; error: unknown }> {
-  const items: T[] = [];
-  try {
-    for await (const item of stream) items.push(item);
-    return { items, error: undefined };
-  } catch (error) {
-    return { items, error };
-  }
-}
 
 describe.each(harnesses)("$name provider through its official SDK", (harness) => {
   let server: MockUpstreamServer;

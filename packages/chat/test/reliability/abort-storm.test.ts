@@ -31,6 +31,7 @@ import { type ChatServer, startChatServer } from "./support/chat-server";
 import { type ChatStreamOptions, type ChatStreamResult, chatStream, mapConcurrently, percentile } from "./support/http-client";
 import { CrashRecorder, HandleTracker, activeResourceCounts, settleActiveResources } from "./support/process-watch";
 import { UpstreamLifetimes, type UpstreamWatch, watchUpstream } from "./support/upstream-providers";
+import { type StormPlan, stormPlans } from "../../soak/storm-plans";
 
 const CLIENTS = Number(process.env.RAGBITS_ABORT_STORM_CLIENTS ?? 100);
 const CONCURRENCY = Number(process.env.RAGBITS_ABORT_STORM_CONCURRENCY ?? 50);
@@ -43,31 +44,7 @@ const TIMEOUT_MS = 60_000 + CLIENTS * 50;
 const CHUNKS = Array.from({ length: 100 }, (_, index) => `w${index}·ż😀 `);
 const FULL_ANSWER = CHUNKS.join("");
 
-/** A small seeded PRNG (mulberry32), so a failing storm can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Plan = { kind: "on-headers" } | { kind: "after-text-events"; count: number } | { kind: "after-ms"; ms: number };
-
-function plans(count: number, seed: number): Plan[] {
-  const next = random(seed);
-  return Array.from({ length: count }, (): Plan => {
-    const roll = next();
-    if (roll < 0.1) return { kind: "on-headers" };
-    if (roll < 0.7) return { kind: "after-text-events", count: Math.floor(next() * 12) };
-    return { kind: "after-ms", ms: Math.floor(next() * 500) };
-  });
-}
-
-function optionsFor(plan: Plan): ChatStreamOptions {
+function optionsFor(plan: StormPlan): ChatStreamOptions {
   switch (plan.kind) {
     case "on-headers":
       return { abortOnHeaders: true };
@@ -141,7 +118,7 @@ describe(`abort storm: ${CLIENTS} clients disconnecting at random points, ${CONC
     const baseline = activeResourceCounts();
     const mark = handles.mark();
     const before = { upstreamRequests: lifetimes.all.length, aborts: upstream.clientAborts };
-    const clientPlans = plans(CLIENTS, SEED);
+    const clientPlans = stormPlans(CLIENTS, SEED);
     const startedAt = Date.now();
     const results: ChatStreamResult[] = await mapConcurrently(clientPlans, CONCURRENCY, (plan, index) =>
       chatStream(chat.port, { message: `client ${index}`, context: { conversation_id: `storm-${index}` } }, optionsFor(plan)),

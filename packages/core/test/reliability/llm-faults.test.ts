@@ -10,16 +10,7 @@ import { inspect } from "node:util";
 import { LLMConnectionError, type LLMError, LLMResponseError, LLMStatusError, LLMTimeoutError, type LLMStream } from "../../src";
 import { type MockReply, type MockUpstreamServer } from "../../src/testing";
 import { VALID_KEY, WRONG_KEY, harnesses } from "../provider-harnesses";
-
-async function drain<T>(stream: AsyncIterable<T>): Promise<{ items: T[]; error: unknown }> {
-  const items: T[] = [];
-  try {
-    for await (const item of stream) items.push(item);
-    return { items, error: undefined };
-  } catch (error) {
-    return { items, error };
-  }
-}
+import { drain } from "../drain";
 
 /** Everything an error exposes, as a developer would log or print it. */
 function everythingAbout(error: unknown): string {
