@@ -1,8 +1,21 @@
-/** @type {import('jest').Config} */
+const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] };
+
+/**
+ * Two projects: everything on the Express server, and the protocol suites (test/api, test/reliability)
+ * once more on the web-standard `fetch` handler — one source of tests for both adapters.
+ * @type {import('jest').Config}
+ */
 module.exports = {
-  testEnvironment: "node",
-  roots: ["<rootDir>/src", "<rootDir>/test"],
-  testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
   testTimeout: 30000,
+  projects: [
+    { displayName: "express", testEnvironment: "node", roots: ["<rootDir>/src", "<rootDir>/test"], testMatch: ["**/*.test.ts"], transform },
+    {
+      displayName: "fetch",
+      testEnvironment: "node",
+      roots: ["<rootDir>/test"],
+      testMatch: ["<rootDir>/test/api/**/*.test.ts", "<rootDir>/test/reliability/**/*.test.ts"],
+      setupFiles: ["<rootDir>/test/helpers/use-fetch-adapter.ts"],
+      transform,
+    },
+  ],
 };

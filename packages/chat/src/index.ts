@@ -25,8 +25,9 @@ export * from "./history";
 export { StateSigner, canonicalJson, defaultStateSigner } from "./state/state-signing";
 
 // Serving
-export { RagbitsAPI, type RagbitsAPIOptions, type RunOptions, type RunningServer } from "./server/ragbits-api";
-export { HttpError } from "./server/http-error";
+export { type FetchRequestOptions, RagbitsAPI, type RagbitsAPIOptions, type RunOptions, type RunningServer } from "./server/ragbits-api";
+export { type ContentSecurityPolicy, RELAXED_CSP, STRICT_CSP } from "./server/http/security-headers";
+export { HttpError, type HttpErrorOptions } from "./server/http/http-error";
 
 // Authentication
 export { type AuthenticationBackend, isAuthenticationBackend } from "./auth/authentication-backend";

@@ -1,5 +1,4 @@
 import { parse, serialize } from "cookie";
-import { type IncomingMessage } from "node:http";
 
 export interface SessionCookieOptions {
   name: string;
@@ -12,8 +11,8 @@ export function sessionCookieName(): string {
   return process.env.RAGBITS_COOKIE || "ragbits_session";
 }
 
-export function readSessionId(req: IncomingMessage, name: string): string | undefined {
-  const header = req.headers.cookie;
+/** The session id in a `Cookie` header, if any. */
+export function readSessionId(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   return parse(header)[name];
 }

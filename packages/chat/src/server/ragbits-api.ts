@@ -1,6 +1,6 @@
-import { type Server, createServer } from "node:http";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import { type AddressInfo } from "node:net";
-import cors from "cors";
+import bytes from "bytes";
 import express, { type Express, Router } from "express";
 import { type Logger } from "pino";
 import { type AuthenticationBackend } from "../auth/authentication-backend";
@@ -9,31 +9,32 @@ import { sessionCookieName } from "../auth/session-cookie";
 import { DEFAULT_SESSION_TTL_MS, SessionStore } from "../auth/session-store";
 import { ChatInterface } from "../interface/chat-interface";
 import { type StateSigner, defaultStateSigner } from "../state/state-signing";
-import { type ApiContext, SERVER_SHUTDOWN, awaitSetup, loadSession, requireSession } from "./api-context";
-import { buildConfigResponse } from "./config-response";
+import { type FetchRequestOptions, fromFetchRequest, toFetchResponse } from "./adapters/fetch-adapter";
+import { fromNodeRequest, writeNodeResponse } from "./adapters/node-adapter";
+import { type ApiContext, SERVER_SHUTDOWN } from "./api-context";
+import { ApiHandler } from "./api-handler";
 import { ConnectionTracker } from "./connection-tracker";
-import { HttpError, errorHandler } from "./http-error";
-import { jsonBody } from "./json-body";
+import { type ContentSecurityPolicy, STRICT_CSP } from "./http/security-headers";
 import { createLogger } from "./logger";
-import { authRoutes } from "./routes/auth-routes";
-import { chatRoute } from "./routes/chat-route";
-import { feedbackRoute } from "./routes/feedback-route";
-import { themeRoute } from "./routes/theme-route";
-import { uploadRoute } from "./routes/upload-route";
-import { defaultUiBuildDir, securityHeaders, uiRoutes } from "./ui-routes";
+import { defaultUiBuildDir } from "./ui-files";
 
 export interface RagbitsAPIOptions {
   /** Origins allowed to call the API from a browser. None by default: no CORS headers at all. */
   corsOrigins?: string[];
   /** A UI build to serve instead of the built-in one. */
   uiBuildDir?: string;
+  /**
+   * The Content-Security-Policy header on every answer, or `false` to send none. Default: a strict
+   * policy made for the built-in UI (no inline script or style, no foreign connections).
+   */
+  contentSecurityPolicy?: ContentSecurityPolicy;
   /** Show error details in `error` events and the UI's debug panel. */
   debugMode?: boolean;
   /** Turns on credentials login (`ListAuthentication`, or your own backend). */
   auth?: AuthenticationBackend;
   /** A CSS file served at /api/theme. */
   themePath?: string;
-  /** Largest JSON body accepted (express syntax). Default "1mb". */
+  /** Largest JSON body accepted: bytes, or a string such as "1mb". Default "1mb". */
   bodyLimit?: string | number;
   /** Largest upload accepted, in bytes. Default 10 MB. */
   uploadLimitBytes?: number;
@@ -62,17 +63,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export type { FetchRequestOptions };
+
 type ChatSource = ChatInterface | (new () => ChatInterface);
 
 /**
- * Serves a ChatInterface: the Ragbits-compatible HTTP API, SSE streaming and the web UI.
- * Use `.run()` for a standalone server, `.app` as an Express app, or `.router()` inside your own app.
+ * Serves a ChatInterface: the Ragbits-compatible HTTP API, SSE streaming and the web UI. One
+ * transport-neutral handler behind thin adapters:
+ * - `.fetch(request)`: web-standard `Request` → `Response` (Next.js route handlers, Hono, Bun, Deno);
+ * - `.run()`: a standalone Node server (Express); `.app`: that Express app; `.router()`: the same
+ *   routes to mount in your own Express app; `.handleNode(req, res)`: any node:http server.
  */
 export class RagbitsAPI {
   readonly chat: ChatInterface;
   readonly logger: Logger;
   private readonly context: ApiContext;
-  private readonly options: RagbitsAPIOptions;
+  private readonly handler: ApiHandler;
   private expressApp: Express | undefined;
   private setupPromise: Promise<void> | undefined;
 
@@ -83,20 +89,44 @@ export class RagbitsAPI {
     if (!options.stateSigner) defaultStateSigner((message) => this.logger.warn(message));
     this.chat = instantiate(chat);
     if (options.stateSigner) this.chat.stateSigner = options.stateSigner;
-    this.options = options;
+    const bodyLimit = options.bodyLimit ?? "1mb";
     this.context = {
       chat: this.chat,
       logger: this.logger,
       signer: this.chat.stateSigner,
       debugMode,
-      bodyLimit: options.bodyLimit ?? "1mb",
+      bodyLimit: { bytes: typeof bodyLimit === "number" ? bodyLimit : parseByteSize(bodyLimit), label: bodyLimit },
       uploadLimitBytes: options.uploadLimitBytes ?? 10 * 1024 * 1024,
       keepAliveMs: options.keepAliveMs ?? 15_000,
       themePath: options.themePath,
-      auth: options.auth ? this.createAuthContext(options.auth) : undefined,
+      auth: options.auth ? createAuthContext(options.auth, options) : undefined,
       activeTurns: new Set(),
-      ready: () => this.setup(),
     };
+    this.handler = new ApiHandler(this.context, {
+      corsOrigins: options.corsOrigins,
+      contentSecurityPolicy: options.contentSecurityPolicy ?? STRICT_CSP,
+      uiBuildDir: options.uiBuildDir ?? defaultUiBuildDir(),
+      ready: () => this.setup(),
+    });
+    this.fetch = this.fetch.bind(this);
+    this.handleNode = this.handleNode.bind(this);
+  }
+
+  /**
+   * The whole API as a web-standard handler: `export const { GET, POST } = ...` in a Next.js route,
+   * `app.mount("/", api.fetch)` in Hono, `Bun.serve({ fetch: api.fetch })`, `Deno.serve(api.fetch)`.
+   * The request's AbortSignal is the client: when it aborts, the turn and its model call stop.
+   * The second argument is optional: `{ basePath, remoteAddress }`, or whatever your runtime passes
+   * its fetch handler (the client address is read from Hono's Node env, Deno's info and Bun's server).
+   */
+  async fetch(request: Request, options?: FetchRequestOptions | object): Promise<Response> {
+    const response = await this.handler.handle(fromFetchRequest(request, options));
+    return toFetchResponse(response, request);
+  }
+
+  /** Answers one node:http request (any Node server or framework that exposes `req`/`res`). */
+  async handleNode(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    await writeNodeResponse(await this.handler.handle(fromNodeRequest(req)), res);
   }
 
   /** A complete Express app: security headers, CORS (when configured), the API and the UI. */
@@ -114,28 +144,9 @@ export class RagbitsAPI {
   /** The same routes as `.app`, to mount in an existing Express app (mount at the root for the UI to find /api). */
   router(): Router {
     const router = Router();
-    const { context } = this;
-    const body = jsonBody(context.bodyLimit);
-    router.use(securityHeaders());
-    if (this.options.corsOrigins?.length) router.use(cors({ origin: this.options.corsOrigins, credentials: true, maxAge: 600 }));
-    router.use("/api", awaitSetup(context), loadSession(context));
-    router.get("/api/config", (_req, res) => {
-      res.json(buildConfigResponse(context.chat, { debugMode: context.debugMode, authEnabled: context.auth !== undefined }));
+    router.use((req, res, next) => {
+      this.handleNode(req, res).catch(next);
     });
-    router.post("/api/chat", requireSession(context), ...body, chatRoute(context));
-    router.post("/api/feedback", requireSession(context), ...body, feedbackRoute(context));
-    router.post("/api/upload", requireSession(context), ...uploadRoute(context));
-    router.get("/api/theme", themeRoute(context));
-    router.use(authRoutes(context, body));
-    // Case-insensitive, like Express's own routing: /API/nope is an unknown API path too.
-    router.all(/^\/api(?:\/.*)?$/i, (req) => {
-      throw new HttpError(404, `Not found: ${req.method} ${req.path}`);
-    });
-    router.use(uiRoutes(this.options.uiBuildDir ?? defaultUiBuildDir()));
-    router.use((req) => {
-      throw new HttpError(404, `Not found: ${req.method} ${req.path}`);
-    });
-    router.use(errorHandler(this.logger, context.bodyLimit));
     return router;
   }
 
@@ -162,29 +173,44 @@ export class RagbitsAPI {
     const address = server.address() as AddressInfo;
     const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
     this.logger.info({ url }, "Ragbits chat is running");
-    return { url, server, close: () => this.close(server, connections) };
+    return { url, server, close: () => this.closeServer(server, connections) };
   }
 
-  private async close(server: Server, connections: ConnectionTracker): Promise<void> {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  /**
+   * Ends every turn in flight (their clients get an `error` event saying the server is shutting
+   * down) and releases the API's resources. `run()`'s `close()` calls it; call it yourself when you
+   * serve `.fetch` or `.router()` from your own server.
+   */
+  async close(): Promise<void> {
     for (const controller of this.context.activeTurns) controller.abort(SERVER_SHUTDOWN);
+    this.context.auth?.sessions.close();
+  }
+
+  private async closeServer(server: Server, connections: ConnectionTracker): Promise<void> {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.close();
     connections.closeIdle();
     // Streams end as their turns see the abort; anything still open after a grace period is cut.
     const timer = setTimeout(() => server.closeAllConnections(), 2_000).unref();
     await closed;
     clearTimeout(timer);
-    this.context.auth?.sessions.close();
   }
+}
 
-  private createAuthContext(backend: AuthenticationBackend): ApiContext["auth"] {
-    const ttl = this.options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
-    return {
-      backend,
-      sessions: new SessionStore(ttl),
-      limiter: new LoginRateLimiter(this.options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT),
-      cookie: { name: sessionCookieName(), secure: this.options.secureCookies ?? process.env.NODE_ENV === "production", maxAgeMs: ttl },
-    };
-  }
+function createAuthContext(backend: AuthenticationBackend, options: RagbitsAPIOptions): ApiContext["auth"] {
+  const ttl = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
+  return {
+    backend,
+    sessions: new SessionStore(ttl),
+    limiter: new LoginRateLimiter(options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT),
+    cookie: { name: sessionCookieName(), secure: options.secureCookies ?? process.env.NODE_ENV === "production", maxAgeMs: ttl },
+  };
+}
+
+function parseByteSize(value: string): number {
+  const parsed = bytes.parse(value);
+  if (parsed === null || !Number.isFinite(parsed) || parsed <= 0) throw new TypeError(`bodyLimit: "${value}" is not a size (use bytes or a string such as "1mb")`);
+  return parsed;
 }
 
 function instantiate(chat: ChatSource): ChatInterface {

@@ -1,5 +1,5 @@
 import { type z } from "zod";
-import { HttpError } from "./http-error";
+import { HttpError } from "./http/http-error";
 
 /** One entry of a 422 `detail` array, shaped like FastAPI/pydantic's. */
 export interface ValidationIssue {
@@ -13,7 +13,7 @@ export interface ValidationIssue {
 export function validateBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body, { reportInput: true });
   if (result.success) return result.data;
-  throw new HttpError(422, undefined, {}, { detail: result.error.issues.map(toValidationIssue), body: body ?? null });
+  throw new HttpError(422, undefined, { body: { detail: result.error.issues.map(toValidationIssue), body: body ?? null } });
 }
 
 function toValidationIssue(issue: z.core.$ZodIssue): ValidationIssue {

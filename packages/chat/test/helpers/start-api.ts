@@ -1,5 +1,6 @@
 import pino from "pino";
 import { type ChatInterface, RagbitsAPI, type RagbitsAPIOptions, StateSigner } from "../../src";
+import { serveApi } from "./serve-api";
 
 export const TEST_SIGNER = new StateSigner("test-secret-key");
 
@@ -11,13 +12,13 @@ export interface StartedApi {
   close(): Promise<void>;
 }
 
-/** A real RagbitsAPI on 127.0.0.1 and a free port, logging into memory. */
+/** A real RagbitsAPI on 127.0.0.1 and a free port (on the adapter under test), logging into memory. */
 export async function startApi(chat: ChatInterface | (new () => ChatInterface), options: RagbitsAPIOptions = {}): Promise<StartedApi> {
   const logs: Array<Record<string, any>> = [];
   const logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const api = new RagbitsAPI(chat, { logger, stateSigner: TEST_SIGNER, ...options });
-  const running = await api.run({ host: "127.0.0.1", port: 0 });
-  return { url: running.url, api, logs, close: () => running.close() };
+  const served = await serveApi(api);
+  return { url: served.url, api, logs, close: () => served.close() };
 }
 
 export interface SseResult {

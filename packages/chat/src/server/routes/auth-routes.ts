@@ -1,52 +1,55 @@
-import { type RequestHandler, type Response, Router } from "express";
 import { clearedSessionCookie, sessionCookie } from "../../auth/session-cookie";
-import { type ApiContext, type AuthContext, type SessionLocals } from "../api-context";
-import { HttpError } from "../http-error";
+import { type User } from "../../interface/chat-context";
+import { type AuthContext, type RouteInput } from "../api-context";
+import { type BodyResponse, jsonResponse } from "../http/api-response";
+import { HttpError } from "../http/http-error";
+import { readJson } from "../http/read-body";
 import { LoginRequestSchema } from "../request-schemas";
 import { validateBody } from "../validation";
 
-/** /api/auth/login and /api/auth/logout (present only when auth is configured), and /api/user. */
-export function authRoutes(context: ApiContext, jsonBody: RequestHandler[]): Router {
-  const router = Router();
-  router.get("/api/user", (_req, res) => {
-    if (!context.auth) throw new HttpError(401, "Authentication is not enabled");
-    const { user } = res.locals as SessionLocals;
-    if (!user) throw new HttpError(401, "Not authenticated");
-    res.json(user);
-  });
-  if (!context.auth) return router;
-  const auth = context.auth;
-
-  router.post("/api/auth/login", ...jsonBody, async (req, res) => {
-    const { username, password } = validateBody(LoginRequestSchema, req.body);
-    const keys = [`ip:${req.ip ?? req.socket.remoteAddress}`, `user:${username.toLowerCase()}`];
-    const waitMs = auth.limiter.retryAfterMs(keys);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      throw new HttpError(429, `Too many failed login attempts; try again in ${seconds} s`, { "retry-after": String(seconds) });
-    }
-    const user = await auth.backend.authenticate(username, password);
-    if (!user) {
-      auth.limiter.recordFailure(keys);
-      context.logger.warn({ username: username.slice(0, 64) }, "failed login");
-      res.status(401).json({ success: false, user: null, error_message: "Invalid username or password" });
-      return;
-    }
-    auth.limiter.reset(keys);
-    startSession(auth, res, user);
-    res.json({ success: true, user, error_message: null });
-  });
-
-  router.post("/api/auth/logout", (_req, res) => {
-    auth.sessions.delete((res.locals as SessionLocals).sessionId);
-    res.setHeader("set-cookie", clearedSessionCookie(auth.cookie));
-    res.json({ success: true });
-  });
-  return router;
+/** GET /api/user: the signed-in user; 401 when auth is off or nobody is signed in. */
+export async function userRoute({ session, context }: RouteInput): Promise<BodyResponse> {
+  if (!context.auth) throw new HttpError(401, "Authentication is not enabled");
+  if (!session.user) throw new HttpError(401, "Not authenticated");
+  return jsonResponse(session.user);
 }
 
-function startSession(auth: AuthContext, res: Response, user: NonNullable<SessionLocals["user"]>): void {
+/** POST /api/auth/login (only when auth is configured). */
+export async function loginRoute({ request, session, context }: RouteInput): Promise<BodyResponse> {
+  const auth = requireAuth(context.auth);
+  const { username, password } = validateBody(LoginRequestSchema, await readJson(request, context.bodyLimit.bytes, context.bodyLimit.label));
+  // Without a known client address (some fetch runtimes) only the per-user limit applies: one shared
+  // "unknown" key would let any one client lock everybody out.
+  const keys = [`user:${username.toLowerCase()}`, ...(request.remoteAddress ? [`ip:${request.remoteAddress}`] : [])];
+  const waitMs = auth.limiter.retryAfterMs(keys);
+  if (waitMs > 0) {
+    const seconds = Math.ceil(waitMs / 1000);
+    throw new HttpError(429, `Too many failed login attempts; try again in ${seconds} s`, { headers: { "retry-after": String(seconds) } });
+  }
+  const user = await auth.backend.authenticate(username, password);
+  if (!user) {
+    auth.limiter.recordFailure(keys);
+    context.logger.warn({ username: username.slice(0, 64) }, "failed login");
+    return jsonResponse({ success: false, user: null, error_message: "Invalid username or password" }, 401);
+  }
+  auth.limiter.reset(keys);
+  return jsonResponse({ success: true, user, error_message: null }, 200, { "set-cookie": startSession(auth, session, user) });
+}
+
+/** POST /api/auth/logout (only when auth is configured). */
+export async function logoutRoute({ session, context }: RouteInput): Promise<BodyResponse> {
+  const auth = requireAuth(context.auth);
+  auth.sessions.delete(session.sessionId);
+  return jsonResponse({ success: true }, 200, { "set-cookie": clearedSessionCookie(auth.cookie) });
+}
+
+function requireAuth(auth: AuthContext | undefined): AuthContext {
+  if (!auth) throw new HttpError(404, "Not found");
+  return auth;
+}
+
+function startSession(auth: AuthContext, session: RouteInput["session"], user: User): string {
   // A new id on every login: a session id planted before login is useless afterwards.
-  auth.sessions.delete((res.locals as SessionLocals).sessionId);
-  res.setHeader("set-cookie", sessionCookie(auth.sessions.create(user), auth.cookie));
+  auth.sessions.delete(session.sessionId);
+  return sessionCookie(auth.sessions.create(user), auth.cookie);
 }

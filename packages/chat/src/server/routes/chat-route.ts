@@ -1,48 +1,48 @@
-import { type Request, type RequestHandler, type Response } from "express";
 import { type ChatFormat } from "@ragbits/core";
 import { type ChatTurn, streamChat } from "../../interface/stream-chat";
-import { type ApiContext, SERVER_SHUTDOWN, type SessionLocals } from "../api-context";
-import { HttpError } from "../http-error";
+import { type WireEvent } from "../../protocol/chat-response";
+import { type ApiContext, type RouteInput, SERVER_SHUTDOWN } from "../api-context";
+import { type EventStreamResponse, EVENT_STREAM_HEADERS } from "../http/api-response";
+import { HttpError } from "../http/http-error";
+import { readJson } from "../http/read-body";
 import { ChatRequestSchema } from "../request-schemas";
-import { SseStream } from "../sse-stream";
 import { validateBody } from "../validation";
 
 /** POST /api/chat: validates, verifies the signed state, then streams the turn as SSE. */
-export function chatRoute(context: ApiContext): RequestHandler {
-  return async (req, res) => {
-    const turn = parseTurn(context, req, res);
-    const controller = new AbortController();
-    context.activeTurns.add(controller);
-    // 'close' before the response finished means the client went away (or stopped the answer).
-    res.once("close", () => {
-      if (!res.writableFinished) controller.abort();
-      context.activeTurns.delete(controller);
-    });
-    const sse = new SseStream(res, { keepAliveMs: context.keepAliveMs });
-    try {
-      for await (const event of streamChat(context.chat, { ...turn, signal: controller.signal }, { debugMode: context.debugMode, logError })) {
-        if (!(await sse.send(event))) break;
-      }
-      // A client still listening must not mistake an answer cut by a shutdown for a complete one.
-      if (controller.signal.reason === SERVER_SHUTDOWN) {
-        await sse.send({ type: "error", content: { message: "The server is shutting down; the answer was cut short. Please try again." } });
-      }
-    } catch (error) {
-      // streamChat reports chat() failures in-band; reaching here is a framework bug. Never tear the stream.
-      logError(error, "streaming failed", {});
-      await sse.send({ type: "error", content: { message: "Internal server error" } });
-    } finally {
-      sse.end();
-    }
-
-    function logError(error: unknown, message: string, details: Record<string, unknown>) {
-      context.logger.error({ err: error, ...details }, message);
-    }
+export async function chatRoute({ request, session, context }: RouteInput): Promise<EventStreamResponse> {
+  const body = await readJson(request, context.bodyLimit.bytes, context.bodyLimit.label);
+  const turn = parseTurn(context, body, session);
+  const controller = new AbortController();
+  context.activeTurns.add(controller);
+  return {
+    status: 200,
+    headers: { ...EVENT_STREAM_HEADERS },
+    keepAliveMs: context.keepAliveMs,
+    events: turnEvents(context, { ...turn, signal: controller.signal }, controller),
+    // The client went away (or stopped the answer): the turn stops, and so does its model call.
+    clientGone: () => controller.abort(),
   };
 }
 
-function parseTurn(context: ApiContext, req: Request, res: Response): Omit<ChatTurn, "signal"> {
-  const request = validateBody(ChatRequestSchema, req.body);
+async function* turnEvents(context: ApiContext, turn: ChatTurn, controller: AbortController): AsyncGenerator<WireEvent, void, undefined> {
+  const logError = (error: unknown, message: string, details: Record<string, unknown>) => context.logger.error({ err: error, ...details }, message);
+  try {
+    yield* streamChat(context.chat, turn, { debugMode: context.debugMode, logError });
+    // A client still listening must not mistake an answer cut by a shutdown for a complete one.
+    if (controller.signal.reason === SERVER_SHUTDOWN) {
+      yield { type: "error", content: { message: "The server is shutting down; the answer was cut short. Please try again." } };
+    }
+  } catch (error) {
+    // streamChat reports chat() failures in-band; reaching here is a framework bug. Never tear the stream.
+    logError(error, "streaming failed", {});
+    yield { type: "error", content: { message: "Internal server error" } };
+  } finally {
+    context.activeTurns.delete(controller);
+  }
+}
+
+function parseTurn(context: ApiContext, body: unknown, session: RouteInput["session"]): Omit<ChatTurn, "signal"> {
+  const request = validateBody(ChatRequestSchema, body);
   const wire = { ...request.context };
   if (wire.state !== undefined && !context.signer.verify(wire.state, wire.signature)) {
     // Unsigned state is refused too: accepting it would let a client set any state it likes.
@@ -51,7 +51,6 @@ function parseTurn(context: ApiContext, req: Request, res: Response): Omit<ChatT
   // Identity comes from the session only; a client cannot claim to be someone.
   delete wire.user;
   delete wire.session_id;
-  const { user, sessionId } = res.locals as SessionLocals;
   const history: ChatFormat = request.history.map(({ role, content }) => ({ role, content }));
-  return { message: request.message, history, context: wire, ...(user ? { user } : {}), ...(sessionId ? { sessionId } : {}) };
+  return { message: request.message, history, context: wire, ...(session.user ? { user: session.user } : {}), ...(session.sessionId ? { sessionId: session.sessionId } : {}) };
 }

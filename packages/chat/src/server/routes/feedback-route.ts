@@ -1,13 +1,12 @@
-import { type RequestHandler } from "express";
-import { type ApiContext } from "../api-context";
+import { type RouteInput } from "../api-context";
+import { type BodyResponse, jsonResponse } from "../http/api-response";
+import { readJson } from "../http/read-body";
 import { FeedbackRequestSchema } from "../request-schemas";
 import { validateBody } from "../validation";
 
 /** POST /api/feedback: hands the like/dislike and its form payload to `saveFeedback`. */
-export function feedbackRoute(context: ApiContext): RequestHandler {
-  return async (req, res) => {
-    const request = validateBody(FeedbackRequestSchema, req.body);
-    await context.chat.saveFeedback(request.message_id, request.feedback, request.payload ?? {});
-    res.json({ status: "success" });
-  };
+export async function feedbackRoute({ request, context }: RouteInput): Promise<BodyResponse> {
+  const feedback = validateBody(FeedbackRequestSchema, await readJson(request, context.bodyLimit.bytes, context.bodyLimit.label));
+  await context.chat.saveFeedback(feedback.message_id, feedback.feedback, feedback.payload ?? {});
+  return jsonResponse({ status: "success" });
 }

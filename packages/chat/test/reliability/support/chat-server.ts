@@ -1,6 +1,7 @@
 import { type Socket } from "node:net";
 import pino from "pino";
-import { type ChatInterface, RagbitsAPI, type RagbitsAPIOptions, type RunningServer, StateSigner } from "../../../src";
+import { type ChatInterface, RagbitsAPI, type RagbitsAPIOptions, StateSigner } from "../../../src";
+import { type ServedApi, serveApi } from "../../helpers/serve-api";
 
 export const RELIABILITY_SIGNER = new StateSigner("reliability-suite-secret");
 
@@ -8,7 +9,7 @@ export interface ChatServer {
   url: string;
   port: number;
   api: RagbitsAPI;
-  running: RunningServer;
+  running: ServedApi;
   /** Every log line, as written (to search for secrets) and parsed. */
   rawLogs: string[];
   logs: Array<Record<string, any>>;
@@ -19,7 +20,7 @@ export interface ChatServer {
   close(): Promise<void>;
 }
 
-/** A real RagbitsAPI on 127.0.0.1 and a free port, logging (at debug level) into memory. */
+/** A real RagbitsAPI on 127.0.0.1 and a free port (on the adapter under test), logging (at debug level) into memory. */
 export async function startChatServer(chat: ChatInterface | (new () => ChatInterface), options: RagbitsAPIOptions = {}): Promise<ChatServer> {
   const rawLogs: string[] = [];
   const logs: Array<Record<string, any>> = [];
@@ -30,7 +31,7 @@ export async function startChatServer(chat: ChatInterface | (new () => ChatInter
     },
   });
   const api = new RagbitsAPI(chat, { logger, stateSigner: RELIABILITY_SIGNER, ...options });
-  const running = await api.run({ host: "127.0.0.1", port: 0 });
+  const running = await serveApi(api);
   const sockets = new Set<Socket>();
   running.server.on("connection", (socket: Socket) => {
     sockets.add(socket);

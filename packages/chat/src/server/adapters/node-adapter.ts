@@ -1,0 +1,87 @@
+import { type IncomingMessage, type ServerResponse } from "node:http";
+import { type ApiRequest } from "../http/api-request";
+import { type ApiResponse, type EventStreamResponse, SSE_KEEP_ALIVE, isEventStream, sseFrame } from "../http/api-response";
+
+/** What Express adds to a node:http request when the API is mounted below a path. */
+interface MountedRequest extends IncomingMessage {
+  baseUrl?: string;
+  /** Set by a body parser that ran before us (`express.json()`); the stream is then already read. */
+  body?: unknown;
+}
+
+/** A node:http (or Express) request as the API handler sees it. */
+export function fromNodeRequest(req: MountedRequest): ApiRequest {
+  const url = req.url ?? "/";
+  const query = url.indexOf("?");
+  const preParsed = req.readableEnded && req.body !== undefined;
+  return {
+    method: req.method ?? "GET",
+    path: query === -1 ? url : url.slice(0, query),
+    mountPath: req.baseUrl ?? "",
+    remoteAddress: req.socket.remoteAddress,
+    header(name) {
+      // A body parser in front of us already decoded the body: it reaches us as plain JSON.
+      if (preParsed && (name === "content-encoding" || name === "content-length")) return name === "content-length" ? "1" : undefined;
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+    body: () => (preParsed ? reparsed(req.body) : req),
+  };
+}
+
+async function* reparsed(body: unknown): AsyncGenerator<Uint8Array> {
+  yield Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
+}
+
+/** Writes an API answer to a node:http response; resolves when it has been written (or the client left). */
+export async function writeNodeResponse(response: ApiResponse, res: ServerResponse): Promise<void> {
+  if (isEventStream(response)) return writeEventStream(response, res);
+  res.writeHead(response.status, response.headers);
+  res.end(response.body ?? undefined);
+}
+
+/**
+ * Server-Sent Events over node:http: headers flushed at once, one write per event that waits for the
+ * client to drain (a slow reader never makes the server buffer without bound), keep-alive comments
+ * during silences, and the turn told at once when the client goes away.
+ */
+async function writeEventStream(response: EventStreamResponse, res: ServerResponse): Promise<void> {
+  res.writeHead(200, { ...response.headers, connection: "keep-alive" });
+  res.flushHeaders();
+  // Small SSE frames must not wait for Nagle's algorithm.
+  res.socket?.setNoDelay(true);
+  let open = !res.destroyed;
+  const keepAlive = setInterval(() => {
+    if (open && res.writableLength === 0) res.write(SSE_KEEP_ALIVE);
+  }, Math.max(1, response.keepAliveMs));
+  keepAlive.unref();
+  res.once("close", () => {
+    open = false;
+    clearInterval(keepAlive);
+    // 'close' before the response finished means the client went away (or stopped the answer).
+    if (!res.writableFinished) response.clientGone();
+  });
+  try {
+    for await (const event of response.events) {
+      if (!open) break;
+      keepAlive.refresh();
+      if (!res.write(sseFrame(event))) await drained(res);
+      if (!open) break;
+    }
+  } finally {
+    clearInterval(keepAlive);
+    if (!res.writableEnded) res.end();
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}

@@ -1,0 +1,120 @@
+import { readSessionId } from "../auth/session-cookie";
+import { type ApiContext, type RouteInput, type Session } from "./api-context";
+import { buildConfigResponse } from "./config-response";
+import { type ApiRequest } from "./http/api-request";
+import { type ApiResponse, type ResponseHeaders, jsonResponse } from "./http/api-response";
+import { CorsPolicy } from "./http/cors";
+import { HttpError } from "./http/http-error";
+import { type ContentSecurityPolicy, securityHeaders } from "./http/security-headers";
+import { loginRoute, logoutRoute, userRoute } from "./routes/auth-routes";
+import { chatRoute } from "./routes/chat-route";
+import { feedbackRoute } from "./routes/feedback-route";
+import { themeRoute } from "./routes/theme-route";
+import { uploadRoute } from "./routes/upload-route";
+import { UiFiles } from "./ui-files";
+
+type RouteHandler = (input: RouteInput) => Promise<ApiResponse>;
+
+interface Route {
+  handler: RouteHandler;
+  /** With auth on, only signed-in users get through. */
+  signedIn: boolean;
+}
+
+export interface ApiHandlerOptions {
+  corsOrigins: readonly string[] | undefined;
+  contentSecurityPolicy: ContentSecurityPolicy;
+  uiBuildDir: string;
+  /** Resolves once the app's `setup()` is done; API requests wait for it. */
+  ready: () => Promise<void>;
+}
+
+const configRoute: RouteHandler = async ({ context }) => jsonResponse(buildConfigResponse(context.chat, { debugMode: context.debugMode, authEnabled: context.auth !== undefined }));
+
+/**
+ * The whole HTTP API, transport-neutral: an `ApiRequest` in, an `ApiResponse` out. Routing,
+ * sessions, CORS, security headers and error answers live here once; the Express/node:http and
+ * fetch adapters only translate requests and write responses.
+ */
+export class ApiHandler {
+  private readonly routes = new Map<string, Route>();
+  private readonly cors: CorsPolicy | undefined;
+  private readonly commonHeaders: ResponseHeaders;
+  private readonly ui: UiFiles;
+  private setupDone = false;
+
+  constructor(
+    private readonly context: ApiContext,
+    private readonly options: ApiHandlerOptions,
+  ) {
+    this.cors = options.corsOrigins?.length ? new CorsPolicy(options.corsOrigins) : undefined;
+    this.commonHeaders = securityHeaders(options.contentSecurityPolicy);
+    this.ui = new UiFiles(options.uiBuildDir);
+    this.add("GET", "/api/config", configRoute, false);
+    this.add("POST", "/api/chat", chatRoute, true);
+    this.add("POST", "/api/feedback", feedbackRoute, true);
+    this.add("POST", "/api/upload", uploadRoute, true);
+    this.add("GET", "/api/theme", themeRoute, false);
+    this.add("GET", "/api/user", userRoute, false);
+    if (context.auth) {
+      this.add("POST", "/api/auth/login", loginRoute, false);
+      this.add("POST", "/api/auth/logout", logoutRoute, false);
+    }
+  }
+
+  /** Answers one request; never throws (every failure is an HTTP answer). */
+  async handle(request: ApiRequest): Promise<ApiResponse> {
+    let response: ApiResponse;
+    try {
+      response = this.cors?.preflight(request) ?? (await this.dispatch(request));
+    } catch (error) {
+      response = this.errorResponse(error, request);
+    }
+    // Every route builds a fresh headers object, so adding to it here is safe.
+    Object.assign(response.headers, this.commonHeaders);
+    if (this.cors) Object.assign(response.headers, this.cors.headers(request));
+    return response;
+  }
+
+  private add(method: string, path: string, handler: RouteHandler, signedIn: boolean): void {
+    this.routes.set(`${method} ${path}`, { handler, signedIn });
+  }
+
+  private async dispatch(request: ApiRequest): Promise<ApiResponse> {
+    // Like Express's routing: case-insensitive, a trailing slash ignored, HEAD answered as GET.
+    const path = request.path.length > 1 && request.path.endsWith("/") ? request.path.slice(0, -1) : request.path;
+    const isApi = /^\/api(?:\/|$)/i.test(path);
+    if (!isApi) return this.serveUi(request);
+    if (!this.setupDone) {
+      await this.options.ready();
+      this.setupDone = true;
+    }
+    const method = request.method === "HEAD" ? "GET" : request.method;
+    const route = this.routes.get(`${method} ${path.toLowerCase()}`);
+    if (!route) throw new HttpError(404, `Not found: ${request.method} ${request.path}`);
+    const session = this.session(request);
+    if (route.signedIn && this.context.auth && !session.user) throw new HttpError(401, "Not authenticated");
+    return route.handler({ request, session, context: this.context });
+  }
+
+  private async serveUi(request: ApiRequest): Promise<ApiResponse> {
+    const file = request.method === "GET" || request.method === "HEAD" ? await this.ui.serve(request) : undefined;
+    if (!file) throw new HttpError(404, `Not found: ${request.method} ${request.path}`);
+    return file;
+  }
+
+  private session(request: ApiRequest): Session {
+    const auth = this.context.auth;
+    if (!auth) return {};
+    const sessionId = readSessionId(request.header("cookie"), auth.cookie.name);
+    const user = auth.sessions.get(sessionId);
+    return user ? { user, sessionId } : {};
+  }
+
+  /** Every failure as JSON: known ones as their 4xx, anything else a logged 500 that says nothing more. */
+  private errorResponse(error: unknown, request: ApiRequest): ApiResponse {
+    if (HttpError.isInstance(error)) return jsonResponse(error.body, error.status, { ...error.headers });
+    this.context.logger.error({ err: error, method: request.method, path: request.path }, "request failed");
+    return jsonResponse({ detail: "Internal server error" }, 500);
+  }
+}
