@@ -1,4 +1,5 @@
 import { type HeadersLike, parseRetryAfterMs, readRequestId } from "../retry/retry-after";
+import { asClause } from "./error-text";
 import { LLMConnectionError, type LLMError, type LLMErrorContext, LLMResponseError } from "./llm-error";
 import { LLMAuthenticationError, LLMBadRequestError, LLMRateLimitError, LLMStatusError } from "./llm-status-error";
 import { redactDeep, redactSecrets } from "./redact-secrets";
@@ -60,12 +61,18 @@ export function isNetworkError(error: unknown): boolean {
   return false;
 }
 
-/** The innermost message of an error chain: usually the one that says what actually happened. */
+/**
+ * An error chain as one sentence, outermost first: "Connection error: fetch failed: connect
+ * ECONNREFUSED 127.0.0.1:8080". The innermost message usually says what actually happened; each
+ * part loses its closing punctuation, and a part already said (or an error code already named) is
+ * not repeated.
+ */
 export function describeCause(error: unknown): string {
   const parts: string[] = [];
   for (let current: any = error, depth = 0; current && depth < 5; current = current.cause, depth++) {
-    const text = current.code ? `${current.message ?? ""} (${current.code})` : String(current.message ?? current);
-    if (text && !parts.includes(text)) parts.push(text);
+    let text = asClause(String(current.message ?? current));
+    if (current.code && !text.includes(String(current.code))) text = text ? `${text} (${current.code})` : String(current.code);
+    if (text && !parts.some((part) => part.includes(text))) parts.push(text);
   }
   return parts.join(": ") || String(error);
 }
