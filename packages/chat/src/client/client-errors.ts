@@ -1,4 +1,26 @@
-const MARKER = Symbol.for("ragbits.chat.RagbitsClientError");
+/**
+ * Error classes recognisable across copies of this package: `instanceof` fails when two copies are
+ * loaded (the ESM and CJS builds side by side, a bundle beside node_modules). Each class marks its
+ * prototype with a registry symbol, `Symbol.for("@ragbits/chat.<ClassName>")`, the same in every
+ * copy, and has a static `isInstance`. Subclass instances inherit their parents' markers through the
+ * prototype chain, so `RagbitsClientError.isInstance(httpError)` is true.
+ */
+const MARKERS = {
+  RagbitsClientError: Symbol.for("@ragbits/chat.RagbitsClientError"),
+  RagbitsHTTPError: Symbol.for("@ragbits/chat.RagbitsHTTPError"),
+  RagbitsNetworkError: Symbol.for("@ragbits/chat.RagbitsNetworkError"),
+  RagbitsAbortError: Symbol.for("@ragbits/chat.RagbitsAbortError"),
+  RagbitsProtocolError: Symbol.for("@ragbits/chat.RagbitsProtocolError"),
+};
+
+/** Marks a class's prototype (non-enumerable: errors still compare and serialise as before). */
+function markClass(target: { prototype: object }, marker: symbol): void {
+  Object.defineProperty(target.prototype, marker, { value: true });
+}
+
+function hasMarker(value: unknown, marker: symbol): boolean {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+}
 
 /** How much of a server's text an error keeps: enough to diagnose, never megabytes. */
 const MAX_TEXT = 500;
@@ -8,16 +30,19 @@ const MAX_TEXT = 500;
  * so they survive minifying bundlers in browser builds.
  */
 export class RagbitsClientError extends Error {
-  readonly [MARKER] = true;
+  static {
+    markClass(this, MARKERS.RagbitsClientError);
+  }
+
   override name = "RagbitsClientError";
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
   }
 
-  /** `instanceof` that also works across copies of this package (ESM and CJS builds side by side). */
-  static isInstance(error: unknown): error is RagbitsClientError {
-    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
+  /** `instanceof` that also works across copies of this package. */
+  static isInstance(value: unknown): value is RagbitsClientError {
+    return hasMarker(value, MARKERS.RagbitsClientError);
   }
 }
 
@@ -40,6 +65,10 @@ export interface RagbitsHTTPErrorInit {
 
 /** The server answered with a non-2xx status. */
 export class RagbitsHTTPError extends RagbitsClientError {
+  static {
+    markClass(this, MARKERS.RagbitsHTTPError);
+  }
+
   override name = "RagbitsHTTPError";
   readonly status: number;
   readonly statusText: string;
@@ -55,15 +84,31 @@ export class RagbitsHTTPError extends RagbitsClientError {
     this.detail = init.detail;
     this.body = truncateText(init.body, MAX_TEXT);
   }
+
+  static override isInstance(value: unknown): value is RagbitsHTTPError {
+    return hasMarker(value, MARKERS.RagbitsHTTPError);
+  }
 }
 
 /** The server could not be reached, or the connection broke while the response was read. */
 export class RagbitsNetworkError extends RagbitsClientError {
+  static {
+    markClass(this, MARKERS.RagbitsNetworkError);
+  }
+
   override name = "RagbitsNetworkError";
+
+  static override isInstance(value: unknown): value is RagbitsNetworkError {
+    return hasMarker(value, MARKERS.RagbitsNetworkError);
+  }
 }
 
 /** The caller's AbortSignal fired; the HTTP request was cancelled. */
 export class RagbitsAbortError extends RagbitsClientError {
+  static {
+    markClass(this, MARKERS.RagbitsAbortError);
+  }
+
   override name = "RagbitsAbortError";
   /** The signal's `reason`. */
   readonly reason: unknown;
@@ -72,10 +117,18 @@ export class RagbitsAbortError extends RagbitsClientError {
     super(`${request} was aborted${describeReason(reason)}`, { cause: reason });
     this.reason = reason;
   }
+
+  static override isInstance(value: unknown): value is RagbitsAbortError {
+    return hasMarker(value, MARKERS.RagbitsAbortError);
+  }
 }
 
 /** The server's answer does not follow the protocol: not an event stream, or an event that is not valid. */
 export class RagbitsProtocolError extends RagbitsClientError {
+  static {
+    markClass(this, MARKERS.RagbitsProtocolError);
+  }
+
   override name = "RagbitsProtocolError";
   /** The offending text (truncated by `protocolError`). */
   readonly text: string | undefined;
@@ -83,6 +136,10 @@ export class RagbitsProtocolError extends RagbitsClientError {
   constructor(message: string, options: { text?: string; cause?: unknown } = {}) {
     super(message, options);
     this.text = options.text;
+  }
+
+  static override isInstance(value: unknown): value is RagbitsProtocolError {
+    return hasMarker(value, MARKERS.RagbitsProtocolError);
   }
 }
 

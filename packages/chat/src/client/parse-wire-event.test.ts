@@ -5,7 +5,7 @@ function protocolFailure(data: string): RagbitsProtocolError {
   try {
     parseWireEvent(data);
   } catch (error) {
-    if (error instanceof RagbitsProtocolError) return error;
+    if (RagbitsProtocolError.isInstance(error)) return error;
     throw error;
   }
   throw new Error("expected a protocol error");
