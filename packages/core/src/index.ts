@@ -57,7 +57,7 @@ export {
 } from "./errors/llm-error";
 export { LLMAuthenticationError, LLMBadRequestError, LLMRateLimitError, LLMStatusError } from "./errors/llm-status-error";
 export { type ProviderErrorInfo } from "./errors/provider-error-info";
-export { redactSecrets } from "./errors/redact-secrets";
+export { type Redactor, createRedactor, redactSecrets } from "./redact/redact-secrets";
 
 // Retries
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry/retry-policy";

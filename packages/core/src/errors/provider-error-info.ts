@@ -2,7 +2,7 @@ import { type HeadersLike, parseRetryAfterMs, readRequestId } from "../retry/ret
 import { asClause } from "./error-text";
 import { LLMConnectionError, type LLMError, type LLMErrorContext, LLMResponseError } from "./llm-error";
 import { LLMAuthenticationError, LLMBadRequestError, LLMRateLimitError, LLMStatusError } from "./llm-status-error";
-import { redactDeep, redactSecrets } from "./redact-secrets";
+import { createRedactor, redactDeep } from "../redact/redact-secrets";
 
 /**
  * What a provider adapter learned from an SDK error. Adapters only classify; this module turns the
@@ -27,7 +27,8 @@ export interface ErrorMappingContext extends LLMErrorContext {
 
 export function toLLMError(info: ProviderErrorInfo, context: ErrorMappingContext): LLMError {
   const { provider, model, secrets } = context;
-  const message = redactSecrets(info.message || "unknown error", secrets);
+  const redact = createRedactor(secrets);
+  const message = redact(info.message || "unknown error");
   switch (info.kind) {
     case "connection":
       return new LLMConnectionError({ provider, model, message, cause: info.cause });
@@ -40,7 +41,7 @@ export function toLLMError(info: ProviderErrorInfo, context: ErrorMappingContext
         statusCode: info.status,
         providerMessage: message,
         requestId: info.requestId ?? readRequestId(info.headers),
-        responseBody: redactDeep(info.body, secrets),
+        responseBody: redactDeep(info.body, redact),
       };
       if (info.status === 401 || info.status === 403) return new LLMAuthenticationError(options);
       if (info.status === 429) return new LLMRateLimitError({ ...options, retryAfterMs: parseRetryAfterMs(info.headers) });

@@ -6,7 +6,7 @@ import { LLM, type LLMSettings } from "../../llm/llm";
 import { type LLMRequest, type ProviderGenerateResult } from "../../llm/llm-request";
 import { type StreamPart } from "../../llm/stream-part";
 import { LazyClient } from "../lazy-client";
-import { sensitiveHeaderValues } from "../../errors/redact-secrets";
+import { sensitiveHeaderValues } from "../../redact/redact-secrets";
 import { loadSdk } from "../load-sdk";
 import { toAnthropicRequestBody } from "./anthropic-request";
 import { type AnthropicMessageResponse, type AnthropicStreamEvent, anthropicStreamParts, fromAnthropicMessage } from "./anthropic-response";

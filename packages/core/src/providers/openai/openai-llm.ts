@@ -6,7 +6,7 @@ import { LLM, type LLMSettings } from "../../llm/llm";
 import { type LLMRequest, type ProviderGenerateResult } from "../../llm/llm-request";
 import { type StreamPart } from "../../llm/stream-part";
 import { LazyClient } from "../lazy-client";
-import { sensitiveHeaderValues } from "../../errors/redact-secrets";
+import { sensitiveHeaderValues } from "../../redact/redact-secrets";
 import { loadSdk } from "../load-sdk";
 import { type OpenAIRequestFlavor, maxTokensFieldFor, toOpenAIRequestBody } from "./openai-request";
 import { type OpenAIChunk, type OpenAICompletion, fromOpenAICompletion, openAIStreamParts } from "./openai-response";
