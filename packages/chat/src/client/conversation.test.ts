@@ -1,11 +1,14 @@
 /**
  * Conversations against the real server: a RagbitsAPI with a scripted ChatInterface per scenario,
- * behind a recording reverse proxy so each test sees the exact request bodies the client sent.
+ * behind a recording reverse proxy so each test sees the exact request bodies the client sent. Only
+ * the torn connection, which RagbitsAPI never produces, comes from a raw broken peer.
  */
+import { createServer } from "node:http";
+import { type AddressInfo } from "node:net";
 import { type RecordingProxy, startRecordingProxy } from "../../test/helpers/recording-proxy";
 import { type ChatScript, type ScriptedServer, serveScript, untilAborted } from "../../test/helpers/scripted-chat";
 import { type ChatResponse } from "../protocol/chat-response";
-import { RagbitsAbortError, RagbitsClientError, RagbitsHTTPError } from "./client-errors";
+import { RagbitsAbortError, RagbitsClientError, RagbitsHTTPError, RagbitsNetworkError } from "./client-errors";
 import { RagbitsChatClient } from "./ragbits-chat-client";
 import { collect, within } from "./test-streams";
 
@@ -64,6 +67,39 @@ describe("Conversation", () => {
     expect(conversation.state?.state).toEqual({ turn: 2, notes: ["zażółć"] });
     expect(conversation.history).toHaveLength(4);
     expect(wire.requests[0]?.body.context).toEqual({ timezone: "Europe/Warsaw", user_settings: { language: "pl" } });
+  });
+
+  it("continues, in a new Conversation, a conversation saved from another one (history, id and signed state)", async () => {
+    const { server, client } = await serve((turn, chat) => {
+      const visits = Number(turn.context.state.visits ?? 0) + 1;
+      return [text(`visit ${visits}`), chat.createStateUpdate({ visits })];
+    });
+    const original = client.newConversation();
+    await original.run("Hello there, my friend");
+    const saved = JSON.parse(JSON.stringify({ history: original.history, conversationId: original.conversationId, state: original.state }));
+
+    const restored = client.newConversation(saved);
+    const result = await restored.run("I am back");
+
+    expect(result.text).toBe("visit 2");
+    expect(server.chat.turns[1]?.context.conversationId).toBe(original.conversationId);
+    expect(server.chat.turns[1]?.history).toEqual([
+      { role: "user", content: "Hello there, my friend" },
+      { role: "assistant", content: "visit 1" },
+    ]);
+    expect(restored.state?.state).toEqual({ visits: 2 });
+    expect(original.history).toHaveLength(2);
+  });
+
+  it("sends the user settings as they are when each turn starts", async () => {
+    const { server, client } = await serve(() => [text("ok")]);
+    const conversation = client.newConversation({ userSettings: { language: "pl" } });
+
+    await conversation.run("one");
+    conversation.userSettings = { language: "en", tone: "dry" };
+    await conversation.run("two");
+
+    expect(server.chat.turns.map((turn) => turn.context.userSettings)).toEqual([{ language: "pl" }, { language: "en", tone: "dry" }]);
   });
 
   it("lets a turn's context override what the conversation tracks", async () => {
@@ -154,6 +190,24 @@ describe("Conversation", () => {
     expect(conversation.history).toEqual([
       { role: "user", content: "Tell me everything" },
       { role: "assistant", content: "Half an answer" },
+    ]);
+  });
+
+  it("records a turn whose connection was cut, with the text received so far, and throws RagbitsNetworkError", async () => {
+    // A BROKEN peer, not a Ragbits server: RagbitsAPI ends its streams cleanly, a dying proxy may not.
+    const torn = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(`data: ${JSON.stringify(text("Cut in the"))}\n\n`, () => res.write('data: {"type":"text","con', () => res.socket?.destroy()));
+    });
+    await new Promise<void>((resolve) => torn.listen(0, "127.0.0.1", resolve));
+    closers.push(() => new Promise<void>((resolve) => torn.close(() => resolve())));
+    const conversation = new RagbitsChatClient({ baseUrl: `http://127.0.0.1:${(torn.address() as AddressInfo).port}` }).newConversation();
+
+    await expect(conversation.run("Tell me everything")).rejects.toThrow(RagbitsNetworkError);
+    expect(conversation.history).toEqual([
+      { role: "user", content: "Tell me everything" },
+      { role: "assistant", content: "Cut in the" },
     ]);
   });
 

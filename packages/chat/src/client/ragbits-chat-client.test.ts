@@ -500,6 +500,68 @@ describe("RagbitsChatClient errors", () => {
   });
 });
 
+describe("RagbitsChatClient against the server's limits and states", () => {
+  it("gets a typed 413 when the request is larger than the server accepts", async () => {
+    const server = await serve(() => [text("never")], { bodyLimit: "1kb" });
+
+    const error = (await rejection(server.client.run("x".repeat(2_000)))) as RagbitsHTTPError;
+
+    expect(error).toBeInstanceOf(RagbitsHTTPError);
+    expect(error.status).toBe(413);
+    expect(error.message).toMatch(new RegExp(`^POST ${server.url}/api/chat failed with 413 Payload Too Large: `));
+    expect(server.chat.turns).toHaveLength(0);
+  });
+
+  it("fails with typed errors, not a parse crash, when the base URL points at the wrong path", async () => {
+    const server = await serve(() => [text("never")]);
+    const misdirected = new RagbitsChatClient({ baseUrl: `${server.url}/nowhere` });
+
+    // GET of an unknown page is the UI's index.html (client-side routes): 200, but not JSON.
+    const configError = (await rejection(misdirected.getConfig())) as RagbitsProtocolError;
+    expect(configError).toBeInstanceOf(RagbitsProtocolError);
+    expect(configError.message).toMatch(new RegExp(`^GET ${server.url}/nowhere/api/config answered 200 with a body that is not JSON: "`));
+    const chatError = (await rejection(misdirected.run("hi"))) as RagbitsHTTPError;
+    expect(chatError).toBeInstanceOf(RagbitsHTTPError);
+    expect(chatError.status).toBe(404);
+    expect(server.chat.turns).toHaveLength(0);
+  });
+
+  it("runs independent turns side by side on one client", async () => {
+    const server = await serve(async function* (turn) {
+      for (const word of turn.message.split(" ")) {
+        await pause(5);
+        yield text(`${word.toUpperCase()} `);
+      }
+    });
+
+    const results = await Promise.all(["one two three", "four five", "six"].map((message) => server.client.run(message)));
+
+    expect(results.map((result) => result.text)).toEqual(["ONE TWO THREE ", "FOUR FIVE ", "SIX "]);
+    expect(new Set(results.map((result) => result.conversationId)).size).toBe(3);
+  });
+
+  it("ends the stream with the server's in-band error, not a throw, when the server shuts down mid-answer", async () => {
+    const server = await serve(holdOpenAfter([text("first words")]));
+    closers.splice(closers.indexOf(server.close), 1);
+    const seen: ChatResponse[] = [];
+    let closed: Promise<void> | undefined;
+
+    const reading = (async () => {
+      for await (const response of server.client.runStreaming("hi", { context: KNOWN_TURN })) {
+        seen.push(response);
+        closed ??= server.close();
+      }
+    })();
+
+    await within(reading, 5_000, "the stream to end");
+    await closed;
+    expect(seen.map((response) => response.type)).toEqual(["text", "error"]);
+    expect(seen[0]).toEqual(text("first words"));
+    expect((seen[1] as Extract<ChatResponse, { type: "error" }>).content.message).toMatch(/\w/);
+    expect(server.chat.turns[0]!.context.signal.aborted).toBe(true);
+  });
+});
+
 describe("RagbitsChatClient config and feedback", () => {
   it("gets /api/config", async () => {
     const server = await serve(() => []);
