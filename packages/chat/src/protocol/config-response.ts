@@ -1,3 +1,7 @@
+import type { FeedbackType } from "./feedback-request";
+
+export type { FeedbackType };
+
 /** A feedback button's configuration; `form` is a JSON Schema. */
 export interface FeedbackItemSettings {
   enabled: boolean;
@@ -21,9 +25,16 @@ export interface RagbitsConfig {
   authentication: { enabled: boolean; auth_types: string[]; oauth2_providers: unknown[] };
 }
 
-export type FeedbackType = "like" | "dislike";
-
 /** POST /api/feedback's answer. */
 export interface FeedbackResult {
   status: string;
 }
+
+/**
+ * A response header of GET /api/config telling whether GET /api/theme serves a stylesheet: "css"
+ * or "none". A header, not a key, so the JSON stays byte for byte Python Ragbits'. Python Ragbits
+ * sends no such header: a UI that gets none must ask /api/theme itself (a 404 means no theme).
+ */
+export const THEME_HEADER = "x-ragbits-theme";
+
+export type ThemeAvailability = "css" | "none";
