@@ -2,21 +2,15 @@
  * Error classes recognisable across copies of this package: `instanceof` fails when two copies are
  * loaded (the ESM and CJS builds side by side, a bundle beside node_modules). Each class marks its
  * prototype with a registry symbol, `Symbol.for("@ragbits/chat.<ClassName>")`, the same in every
- * copy, and has a static `isInstance`. Subclass instances inherit their parents' markers through the
+ * copy, and has a static `isInstance`. The marker is a class getter, not a static block, so a
+ * bundler can still drop the classes a browser app does not use. Subclass instances inherit their parents' markers through the
  * prototype chain, so `RagbitsClientError.isInstance(httpError)` is true.
  */
-const MARKERS = {
-  RagbitsClientError: Symbol.for("@ragbits/chat.RagbitsClientError"),
-  RagbitsHTTPError: Symbol.for("@ragbits/chat.RagbitsHTTPError"),
-  RagbitsNetworkError: Symbol.for("@ragbits/chat.RagbitsNetworkError"),
-  RagbitsAbortError: Symbol.for("@ragbits/chat.RagbitsAbortError"),
-  RagbitsProtocolError: Symbol.for("@ragbits/chat.RagbitsProtocolError"),
-};
-
-/** Marks a class's prototype (non-enumerable: errors still compare and serialise as before). */
-function markClass(target: { prototype: object }, marker: symbol): void {
-  Object.defineProperty(target.prototype, marker, { value: true });
-}
+const ragbitsClientErrorMarker = Symbol.for("@ragbits/chat.RagbitsClientError");
+const ragbitsHTTPErrorMarker = Symbol.for("@ragbits/chat.RagbitsHTTPError");
+const ragbitsNetworkErrorMarker = Symbol.for("@ragbits/chat.RagbitsNetworkError");
+const ragbitsAbortErrorMarker = Symbol.for("@ragbits/chat.RagbitsAbortError");
+const ragbitsProtocolErrorMarker = Symbol.for("@ragbits/chat.RagbitsProtocolError");
 
 function hasMarker(value: unknown, marker: symbol): boolean {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
@@ -30,8 +24,9 @@ const MAX_TEXT = 500;
  * so they survive minifying bundlers in browser builds.
  */
 export class RagbitsClientError extends Error {
-  static {
-    markClass(this, MARKERS.RagbitsClientError);
+  /** The class marker, on the prototype (a getter: not an own key, so errors compare and serialise as before). */
+  get [ragbitsClientErrorMarker](): true {
+    return true;
   }
 
   override name = "RagbitsClientError";
@@ -42,7 +37,7 @@ export class RagbitsClientError extends Error {
 
   /** `instanceof` that also works across copies of this package. */
   static isInstance(value: unknown): value is RagbitsClientError {
-    return hasMarker(value, MARKERS.RagbitsClientError);
+    return hasMarker(value, ragbitsClientErrorMarker);
   }
 }
 
@@ -65,8 +60,8 @@ export interface RagbitsHTTPErrorInit {
 
 /** The server answered with a non-2xx status. */
 export class RagbitsHTTPError extends RagbitsClientError {
-  static {
-    markClass(this, MARKERS.RagbitsHTTPError);
+  get [ragbitsHTTPErrorMarker](): true {
+    return true;
   }
 
   override name = "RagbitsHTTPError";
@@ -86,27 +81,27 @@ export class RagbitsHTTPError extends RagbitsClientError {
   }
 
   static override isInstance(value: unknown): value is RagbitsHTTPError {
-    return hasMarker(value, MARKERS.RagbitsHTTPError);
+    return hasMarker(value, ragbitsHTTPErrorMarker);
   }
 }
 
 /** The server could not be reached, or the connection broke while the response was read. */
 export class RagbitsNetworkError extends RagbitsClientError {
-  static {
-    markClass(this, MARKERS.RagbitsNetworkError);
+  get [ragbitsNetworkErrorMarker](): true {
+    return true;
   }
 
   override name = "RagbitsNetworkError";
 
   static override isInstance(value: unknown): value is RagbitsNetworkError {
-    return hasMarker(value, MARKERS.RagbitsNetworkError);
+    return hasMarker(value, ragbitsNetworkErrorMarker);
   }
 }
 
 /** The caller's AbortSignal fired; the HTTP request was cancelled. */
 export class RagbitsAbortError extends RagbitsClientError {
-  static {
-    markClass(this, MARKERS.RagbitsAbortError);
+  get [ragbitsAbortErrorMarker](): true {
+    return true;
   }
 
   override name = "RagbitsAbortError";
@@ -119,14 +114,14 @@ export class RagbitsAbortError extends RagbitsClientError {
   }
 
   static override isInstance(value: unknown): value is RagbitsAbortError {
-    return hasMarker(value, MARKERS.RagbitsAbortError);
+    return hasMarker(value, ragbitsAbortErrorMarker);
   }
 }
 
 /** The server's answer does not follow the protocol: not an event stream, or an event that is not valid. */
 export class RagbitsProtocolError extends RagbitsClientError {
-  static {
-    markClass(this, MARKERS.RagbitsProtocolError);
+  get [ragbitsProtocolErrorMarker](): true {
+    return true;
   }
 
   override name = "RagbitsProtocolError";
@@ -139,7 +134,7 @@ export class RagbitsProtocolError extends RagbitsClientError {
   }
 
   static override isInstance(value: unknown): value is RagbitsProtocolError {
-    return hasMarker(value, MARKERS.RagbitsProtocolError);
+    return hasMarker(value, ragbitsProtocolErrorMarker);
   }
 }
 

@@ -8,7 +8,7 @@ export { Conversation, type ConversationOptions, type ConversationRunOptions } f
 export { type ChatRunResult } from "./run-result";
 export { readChatResponses, type ChatResponseReaderOptions } from "./chat-response-reader";
 export { type ChatMessage, type ChatMessageRequest, type ChatRequestContext, type SignedState } from "./chat-request";
-export { THEME_HEADER, type RagbitsConfig, type FeedbackItemSettings, type FeedbackType, type FeedbackResult, type ThemeAvailability } from "../protocol/config-response";
+export { THEME_HEADER, type RagbitsConfig, type CustomizationSettings, type FeedbackItemSettings, type FeedbackType, type FeedbackResult, type ThemeAvailability } from "../protocol/config-response";
 export type { ToolConfirmation } from "../protocol/chat-request";
 export type { User } from "../protocol/user";
 export { type FetchLike, type HeadersOption } from "./http-transport";

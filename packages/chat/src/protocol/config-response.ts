@@ -8,15 +8,18 @@ export interface FeedbackItemSettings {
   form: Record<string, unknown> | null;
 }
 
+/** `customization` of GET /api/config: how the UI presents the app (nulls where unset). */
+export interface CustomizationSettings {
+  header: { title: string | null; subtitle: string | null; logo: string | null };
+  welcome_message: string | null;
+  starter_questions: string[] | null;
+  meta: { favicon: string | null; page_title: string | null };
+}
+
 /** GET /api/config, as the server sends it (snake_case, every key present). */
 export interface RagbitsConfig {
   feedback: { like: FeedbackItemSettings; dislike: FeedbackItemSettings };
-  customization: {
-    header: { title: string | null; subtitle: string | null; logo: string | null };
-    welcome_message: string | null;
-    starter_questions: string[] | null;
-    meta: { favicon: string | null; page_title: string | null };
-  } | null;
+  customization: CustomizationSettings | null;
   user_settings: { form: Record<string, unknown> | null };
   supports_upload: boolean;
   debug_mode: boolean;
