@@ -1,5 +1,6 @@
 import { ApiError, toApiError } from "./api-error";
-import { type ChatRequest, type FeedbackType, type JsonObject, type ServerConfig, type User } from "./protocol-types";
+import type { ChatMessageRequest, FeedbackType, RagbitsConfig, User } from "@ragbits/chat/client";
+import type { JsonObject } from "../util/json-types";
 import { normalizeConfig } from "./normalize-config";
 
 export interface LoginResult {
@@ -19,12 +20,12 @@ export class ApiClient {
     return new URL(`api/${path}`, this.root).toString();
   }
 
-  async config(): Promise<ServerConfig> {
+  async config(): Promise<RagbitsConfig> {
     return normalizeConfig(await this.json("config"));
   }
 
   /** Starts a chat turn; the caller reads the event stream from the response. */
-  async chat(request: ChatRequest, signal: AbortSignal): Promise<Response> {
+  async chat(request: ChatMessageRequest, signal: AbortSignal): Promise<Response> {
     const response = await fetch(this.url("chat"), {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "text/event-stream" },

@@ -1,10 +1,10 @@
 import { type ApiClient } from "../api/api-client";
-import { type ServerConfig } from "../api/protocol-types";
+import type { RagbitsConfig } from "@ragbits/chat/client";
 import { looksLikeUrl } from "../components/brand";
 import { safeImageUrl } from "../util/safe-url";
 
 /** Page title and favicon from `customization.meta`. */
-export function applyPageMeta(config: ServerConfig): void {
+export function applyPageMeta(config: RagbitsConfig): void {
   const c = config.customization;
   document.title = c?.meta?.page_title || c?.header?.title || "Ragbits Chat";
   const favicon = c?.meta?.favicon;
