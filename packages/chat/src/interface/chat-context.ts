@@ -23,7 +23,11 @@ export interface ChatContext {
   /** The signed-in user, when authentication is on. */
   user?: User;
   sessionId?: string;
-  /** Aborted when the client disconnects or stops the answer; pass it on to long-running work. */
+  /**
+   * Aborted when the client disconnects or stops the answer. It is the same signal as the turn's
+   * abort scope: LLM calls made inside `chat()` already stop when it aborts, without being given it.
+   * Pass it to other cancellable work (fetch, database queries, your own timers).
+   */
   signal: AbortSignal;
   /** Context keys the protocol does not define, as the client sent them. */
   extra: Record<string, unknown>;
