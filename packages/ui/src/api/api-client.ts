@@ -1,7 +1,13 @@
 import { ApiError, toApiError } from "./api-error";
-import type { ChatMessageRequest, FeedbackType, RagbitsConfig, User } from "@ragbits/chat/client";
+import { type ChatMessageRequest, type FeedbackType, type RagbitsConfig, THEME_HEADER, type ThemeAvailability, type User } from "@ragbits/chat/client";
 import type { JsonObject } from "../util/json-types";
 import { normalizeConfig } from "./normalize-config";
+
+export interface LoadedConfig {
+  config: RagbitsConfig;
+  /** Whether GET /api/theme serves a stylesheet, as the server said; null when it did not say (Python Ragbits). */
+  theme: ThemeAvailability | null;
+}
 
 export interface LoginResult {
   success: boolean;
@@ -20,8 +26,9 @@ export class ApiClient {
     return new URL(`api/${path}`, this.root).toString();
   }
 
-  async config(): Promise<RagbitsConfig> {
-    return normalizeConfig(await this.json("config"));
+  async config(): Promise<LoadedConfig> {
+    const response = await fetch(this.url("config"), { credentials: "same-origin" });
+    return { config: normalizeConfig(await this.readJson(response, "config")), theme: themeAvailability(response.headers.get(THEME_HEADER)) };
   }
 
   /** Starts a chat turn; the caller reads the event stream from the response. */
@@ -93,7 +100,10 @@ export class ApiClient {
   }
 
   private async json(path: string, init: RequestInit = {}): Promise<unknown> {
-    const response = await fetch(this.url(path), { credentials: "same-origin", ...init });
+    return this.readJson(await fetch(this.url(path), { credentials: "same-origin", ...init }), path);
+  }
+
+  private async readJson(response: Response, path: string): Promise<unknown> {
     if (!response.ok) throw await toApiError(response);
     try {
       return await response.json();
@@ -101,4 +111,9 @@ export class ApiClient {
       throw new ApiError(response.status, `The server's answer to ${path} is not JSON.`);
     }
   }
+}
+
+function themeAvailability(header: string | null): ThemeAvailability | null {
+  const value = header?.trim().toLowerCase();
+  return value === "css" || value === "none" ? value : null;
 }

@@ -28,8 +28,9 @@ export function App({ root }: { root: string }) {
   const load = useCallback(async () => {
     setPhase({ kind: "loading" });
     try {
-      const config = await api.config();
+      const { config, theme } = await api.config();
       applyPageMeta(config);
+      void linkServerTheme(api, theme);
       if (!config.authentication.enabled) return setPhase({ kind: "ready", config, user: null });
       const user = await api.user();
       setPhase(user ? { kind: "ready", config, user } : { kind: "signed-out", config });
@@ -40,7 +41,6 @@ export function App({ root }: { root: string }) {
 
   useEffect(() => {
     void load();
-    void linkServerTheme(api);
   }, [api, load]);
 
   if (phase.kind === "loading") return <Centered text="Loading…" />;
