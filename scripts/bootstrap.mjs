@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 // Prepares a fresh machine (Node 20 + npm, nothing else) for `npm start` and `npm test`:
-// installs the pinned pnpm, the workspace's dependencies and builds every package.
-// With --for-tests it also installs what the browser tests need (Debian's chromium) when it can.
+// installs the pinned pnpm, the workspace's dependencies and builds the packages.
+// With --for-tests it builds everything and also installs what the browser tests need (Debian's
+// chromium) when it can. With --for-start it builds only what the example app needs (not the bench).
+// With --dry-run it prints the commands instead of running them.
 // It is idempotent and fast when everything is already in place.
 import { execSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 const PNPM_VERSION = "12.4.2";
 const forTests = process.argv.includes("--for-tests");
+const forStart = process.argv.includes("--for-start");
+const dryRun = process.argv.includes("--dry-run");
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", npm_config_nodedir: process.env.npm_config_nodedir ?? "/usr" };
 
 function run(command, options = {}) {
   console.log(`$ ${command}`);
+  if (dryRun) return;
   const result = spawnSync(command, { stdio: "inherit", shell: true, env, ...options });
   if (result.status !== 0) {
     console.error(`bootstrap: "${command}" failed with exit code ${result.status}`);
@@ -35,7 +40,8 @@ run(process.env.CI ? "pnpm install --frozen-lockfile" : "pnpm install");
 
 if (forTests) ensureChromium();
 
-run("pnpm turbo run build --output-logs=errors-only");
+// `npm start` needs the example and what it depends on (core, chat and the UI it serves), not the bench.
+run(`pnpm turbo run build${forStart ? " --filter=@ragbits/example..." : ""} --output-logs=errors-only`);
 
 function ensureChromium() {
   if (existsSync("/usr/bin/chromium") || process.env.RAGBITS_SKIP_CHROMIUM) return;

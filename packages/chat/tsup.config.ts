@@ -19,10 +19,13 @@ export default defineConfig([
     },
   },
   {
+    // The CLI is only the command line: it loads the library through the package's own entry
+    // ("@ragbits/chat", resolved by Node through package.json's exports), never a bundled copy, so a
+    // user's module and the CLI share one copy of every module at run time.
     entry: { cli: "src/cli/main.ts" },
     format: ["esm"],
+    external: ["@ragbits/chat"],
     sourcemap: true,
-    shims: true,
     target: "node20",
     banner: { js: "#!/usr/bin/env node" },
     define: { __RAGBITS_VERSION__: JSON.stringify(version) },

@@ -8,6 +8,8 @@ module.exports = {
     // marked and preact ship ESM only; Jest runs CommonJS, so swc converts them.
     "^.+\\.m?js$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "ecmascript" } } }],
   },
+  // @ragbits/chat/client from source, as vite.config.ts resolves it.
+  moduleNameMapper: { "^@ragbits/chat/client$": "<rootDir>/../chat/src/client/index.ts" },
   transformIgnorePatterns: ["/node_modules/(?!(\\.pnpm|marked|preact)/)"],
   testTimeout: 20000,
 };

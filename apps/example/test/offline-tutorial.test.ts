@@ -31,19 +31,58 @@ async function serve(chat: object): Promise<Server> {
   return server;
 }
 
-type Prompt = string | Array<{ role: "user" | "assistant"; content: string }>;
+/**
+ * The offline model's answers, written out from the script in src/tutorial-llm.ts (not computed by
+ * it): the question with markdown marks removed, a note naming the turn, and a code block.
+ */
+const ANSWER_TO_WHAT_CAN_YOU_DO = [
+  "You said: **What can you do?**",
+  "",
+  "This is the offline demo (no API key was found), so the answer comes from `MockLLM`. It still streams word by word and remembers the conversation: this is message 1 of it.",
+  "",
+  "```ts",
+  'const llm = new LiteLLM({ modelName: "gpt-4o-mini" }); // set OPENAI_API_KEY to use it',
+  "```",
+].join("\n");
 
-/** The answer the tutorial's offline model gives for a prompt (it is deterministic). */
-function offlineAnswer(prompt: Prompt): Promise<string> {
-  return example.tutorialLLM.createTutorialLLM().generate(prompt);
-}
+const ANSWER_TO_SHOW_ME_SOME_TYPESCRIPT = [
+  "You said: **Show me some TypeScript**",
+  "",
+  "This is the offline demo (no API key was found), so the answer comes from `MockLLM`. It still streams word by word and remembers the conversation: this is message 1 of it.",
+  "",
+  "```ts",
+  'const llm = new LiteLLM({ modelName: "gpt-4o-mini" }); // set OPENAI_API_KEY to use it',
+  "```",
+].join("\n");
 
-/** The usage event the app should send for a prompt: what the offline model reports, per model name. */
-async function expectedUsageEvent(prompt: Prompt): Promise<WireEvent> {
-  const { usage } = await example.tutorialLLM.createTutorialLLM().generateWithMetadata(prompt);
+const ANSWER_TO_MY_NAME_IS_ADA = [
+  "You said: **My name is Ada**",
+  "",
+  "This is the offline demo (no API key was found), so the answer comes from `MockLLM`. It still streams word by word and remembers the conversation: this is message 1 of it.",
+  "",
+  "```ts",
+  'const llm = new LiteLLM({ modelName: "gpt-4o-mini" }); // set OPENAI_API_KEY to use it',
+  "```",
+].join("\n");
+
+const ANSWER_TO_WHAT_IS_MY_NAME = [
+  "You said: **What is my name?**",
+  "",
+  "This is the offline demo (no API key was found), so the answer comes from `MockLLM`. It still streams word by word and remembers the conversation: this is message 2 of it.",
+  "",
+  "```ts",
+  'const llm = new LiteLLM({ modelName: "gpt-4o-mini" }); // set OPENAI_API_KEY to use it',
+  "```",
+].join("\n");
+
+/**
+ * The usage event for the offline model ("offline-demo"), which counts words: each answer above is
+ * 54 words (6 + 32 + 1 + 14 + 1 per line); a prompt counts the words of all its messages.
+ */
+function usageEvent(promptTokens: number, completionTokens: number): WireEvent {
   return {
     type: "usage",
-    content: { usage: { "offline-demo": { n_requests: 1, estimated_cost: 0, prompt_tokens: usage!.promptTokens, completion_tokens: usage!.completionTokens, total_tokens: usage!.totalTokens } } },
+    content: { usage: { "offline-demo": { n_requests: 1, estimated_cost: 0, prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens } } },
   };
 }
 
@@ -73,9 +112,7 @@ it("step 2, LLMChat: answers with the whole model answer at once", async () => {
   const { url } = await serve(chat);
   const { events } = await chatTurn(url, { message: "What can you do?" });
   expectNewConversationEvents(events, "What can you do?");
-  const expected = await offlineAnswer("What can you do?");
-  expect(expected).toContain("You said: **What can you do?**");
-  expect(events.slice(3)).toEqual([{ type: "text", content: { text: expected } }]);
+  expect(events.slice(3)).toEqual([{ type: "text", content: { text: ANSWER_TO_WHAT_CAN_YOU_DO } }]);
 });
 
 it("step 3, StreamingChat: streams the answer chunk by chunk", async () => {
@@ -86,7 +123,7 @@ it("step 3, StreamingChat: streams the answer chunk by chunk", async () => {
   const texts = events.slice(3);
   expect(texts.every((event) => event.type === "text")).toBe(true);
   expect(texts.length).toBeGreaterThan(10);
-  expect(textOf(texts)).toBe(await offlineAnswer("Show me some TypeScript"));
+  expect(textOf(texts)).toBe(ANSWER_TO_SHOW_ME_SOME_TYPESCRIPT);
   // The chunks arrived over time, not in one buffered write at the end.
   expect(readsWithText).toBeGreaterThan(1);
 });
@@ -115,31 +152,32 @@ describe("the final app, SimpleStreamingChat", () => {
     expectNewConversationEvents(first.events, "My name is Ada");
     const conversationId = first.events[1]!.content.conversation_id as string;
     const firstText = textOf(first.events);
-    const firstPrompt: Prompt = [{ role: "user", content: "My name is Ada" }];
-    expect(firstText).toBe(await offlineAnswer(firstPrompt));
+    expect(firstText).toBe(ANSWER_TO_MY_NAME_IS_ADA);
     expect(firstText).toContain("this is message 1 of it");
     expect(first.readsWithText).toBeGreaterThan(1);
     // The answer's chunks, then its usage, last.
     expect(first.events.slice(3, -1).every((event) => event.type === "text")).toBe(true);
-    expect(first.events.at(-1)).toEqual(await expectedUsageEvent(firstPrompt));
+    // Prompt: "My name is Ada" (4 words); answer: 54 words.
+    expect(first.events.at(-1)).toEqual(usageEvent(4, 54));
 
     // Turn 2: the client sends the conversation so far, as the UI does.
     const history: Array<{ role: "user" | "assistant"; content: string }> = [
       { role: "user", content: "My name is Ada" },
       { role: "assistant", content: firstText },
     ];
-    const secondPrompt: Prompt = [...history, { role: "user", content: "What is my name?" }];
+    const secondPrompt = [...history, { role: "user", content: "What is my name?" }];
     const second = await chatTurn(url, { message: "What is my name?", history, context: { conversation_id: conversationId } });
     // A known conversation: only the new message id precedes the answer.
     expect(second.events[0]!.type).toBe("message_id");
     expect(second.events.map((event) => event.type)).not.toContain("conversation_id");
     const secondText = textOf(second.events);
-    expect(secondText).toBe(await offlineAnswer(secondPrompt));
+    expect(secondText).toBe(ANSWER_TO_WHAT_IS_MY_NAME);
     expect(secondText).toContain("this is message 2 of it");
 
     // What the model was asked: the whole conversation, the first turn included.
     expect(llm.calls).toHaveLength(2);
     expect(llm.calls[1]!.messages).toEqual(secondPrompt);
-    expect(second.events.at(-1)).toEqual(await expectedUsageEvent(secondPrompt));
+    // Prompt: 4 + 54 + 4 words (the first turn, then "What is my name?"); answer: 54 words.
+    expect(second.events.at(-1)).toEqual(usageEvent(62, 54));
   });
 });

@@ -3,8 +3,9 @@
  * user's project (which imports "@ragbits/chat" like any installed package), with flags, answering over
  * real HTTP. Servers listen on `--port 0`; their URL is read from what the CLI prints.
  */
-import { existsSync } from "node:fs";
-import { CLI, type CliProcess, announcedUrls, spawnCli, stopAll, stopTree, waitForExit, waitForUrl } from "./cli-fixtures/cli-process";
+import { existsSync, readFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
+import { CLI, type CliProcess, announcedUrls, spawnCli, stopAll, stopTree, waitForExit, waitForOutput, waitForUrl } from "./cli-fixtures/cli-process";
 import { type WireEvent, chat, get, poll, postJson, textOf } from "./cli-fixtures/http";
 import { THEME_CSS, UI_ASSET_JS, UI_INDEX_HTML, USER, UserProject } from "./cli-fixtures/user-project";
 
@@ -49,6 +50,10 @@ describe("ragbits api run main.ts:EchoChat --port 0 --host 127.0.0.1 --debug --c
     expect(Number(new URL(url).port)).toBeGreaterThan(0);
     expect(server.stdout).toContain(`Ragbits chat is running at ${url}`);
     expect(server.exit).toBeUndefined();
+  });
+
+  it('says "running" once: the banner, not a log line as well', () => {
+    expect(`${server.stdout}${server.stderr}`.match(/running/gi)).toHaveLength(1);
   });
 
   it("answers /api/config with debug_mode on and everything else at its defaults", async () => {
@@ -188,7 +193,11 @@ describe("stopping", () => {
     const url = await waitForUrl(server);
     expect((await get(`${url}/api/config`)).status).toBe(200);
     process.kill(-server.pid, "SIGINT");
-    expect(await waitForExit(server, 15_000)).toMatchObject({ code: 0, signal: null });
+    const exit = await waitForExit(server, 15_000);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    // Stopping looks like stopping: one line, nothing on stderr.
+    expect(exit.stdout.match(/^Stopped\.$/gm)).toHaveLength(1);
+    expect(exit.stderr).toBe("");
     await expect(get(`${url}/api/config`, {}, 5_000)).rejects.toThrow();
   });
 });
@@ -270,5 +279,111 @@ describe("errors: exit code 1 and a message naming the problem", () => {
     expect(result.stdout).not.toContain("running at");
     // A user-facing message, not a stack trace.
     expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe("one copy of the library at run time", () => {
+  afterEach(stopAll);
+
+  it("the built CLI holds no copy of the library: it imports the package's own entry", () => {
+    const source = readFileSync(CLI, "utf8");
+    expect(source).toContain('"@ragbits/chat"');
+    expect(source).not.toMatch(/class RagbitsAPI|class ChatInterface|Invalid state signature|RAGBITS_SECRET_KEY/);
+  });
+
+  // Without RAGBITS_SECRET_KEY every copy of the library would warn on its own: one warning means one copy.
+  it.each([
+    ["an ESM project", "module"],
+    ["a CommonJS project (npm's default), whose .ts files tsx runs as CommonJS", "commonjs"],
+  ])("%s: the user's ChatInterface subclass is served and the secret-key warning prints once", async (_name, type) => {
+    const user = new UserProject();
+    try {
+      user.write("package.json", JSON.stringify({ name: "my-chat", private: true, type }));
+      const server = spawnCli(["api", "run", "main.ts:EchoChat", "--port", "0"], user.dir, { RAGBITS_SECRET_KEY: undefined });
+      const url = await waitForUrl(server);
+      expect(textOf(await chat(url, { message: "one copy" }))).toBe("v1 one copy (after 0 messages)");
+      const output = `${server.stdout}${server.stderr}`;
+      expect(output.match(/RAGBITS_SECRET_KEY is not set/g)).toHaveLength(1);
+      expect(output.match(/running/gi)).toHaveLength(1);
+    } finally {
+      await stopAll();
+      user.remove();
+    }
+  });
+});
+
+describe("a syntax error in the user's file", () => {
+  afterEach(stopAll);
+
+  // Line 2, and the ";" is the 26th character of it.
+  const BROKEN_TS = 'export const fine = 1;\nexport const broken = 1 +;\n';
+
+  it("names the file, line, column and message and shows the line; no stack, no esbuild internals", async () => {
+    project.write("broken.ts", BROKEN_TS);
+    const result = await waitForExit(spawnCli(["api", "run", "broken.ts:Chat"], project.dir), 30_000);
+    expect({ code: result.code, signal: result.signal }).toEqual({ code: 1, signal: null });
+    expect(result.stderr).toMatch(/^ragbits: error: \/.*\/broken\.ts:2:26: syntax error: Unexpected ";"$/m);
+    expect(result.stderr).toContain("  2 | export const broken = 1 +;\n    |                          ^\n");
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stderr).not.toMatch(/esbuild|Transform failed/);
+    expect(result.stderr.trim().split("\n")).toHaveLength(3);
+  });
+
+  it("--debug adds the stack trace", async () => {
+    project.write("broken.ts", BROKEN_TS);
+    const result = await waitForExit(spawnCli(["api", "run", "broken.ts:Chat", "--debug"], project.dir), 30_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/broken\.ts:2:26: syntax error: Unexpected ";"/);
+    expect(result.stderr).toMatch(/^\s+at /m);
+  });
+});
+
+describe("a port in use", () => {
+  afterEach(stopAll);
+
+  it("says which port and how to choose another (--port), without a stack trace", async () => {
+    const occupier = createServer();
+    await new Promise<void>((resolve) => occupier.listen(0, "127.0.0.1", resolve));
+    const { port } = occupier.address() as AddressInfo;
+    try {
+      const result = await waitForExit(spawnCli(["api", "run", "main.ts:EchoChat", "--port", String(port)], project.dir), 30_000);
+      expect({ code: result.code, signal: result.signal }).toEqual({ code: 1, signal: null });
+      expect(result.stderr).toMatch(new RegExp(`^ragbits: error: port ${port} on 127\\.0\\.0\\.1 is already in use.*choose another port with --port`, "m"));
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stderr).not.toContain("EADDRINUSE");
+      expect(result.stdout).not.toContain("running at");
+    } finally {
+      occupier.close();
+    }
+  });
+});
+
+describe("--reload through a syntax error", () => {
+  afterEach(stopAll);
+  afterEach(() => project.write("main.ts", project.read("main.ts").replace('"v3 "', '"v1 "').replace("  yield +;\n", "")));
+
+  it("keeps watching while main.ts does not compile, restarts once it is fixed; node_modules is not watched; Ctrl+C stops with one line", async () => {
+    const server = spawnCli(["api", "run", "main.ts:EchoChat", "--port", "0", "--reload"], project.dir);
+    const firstUrl = await waitForUrl(server);
+
+    project.write("node_modules/some-dependency/index.js", "module.exports = 1;\n");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(server.stdout).not.toContain("change detected");
+
+    project.write("main.ts", project.read("main.ts").replace("  async *chat(", "  yield +;\n  async *chat("));
+    await waitForOutput(server, (stdout) => (stdout.includes("waiting for a file change to restart") ? true : undefined), "the broken child to exit", 30_000);
+    expect(server.stderr).toMatch(/^ragbits: error: \/.*\/main\.ts:\d+:\d+: syntax error: /m);
+    expect(server.stderr).not.toMatch(/^\s+at /m);
+    expect(server.exit).toBeUndefined();
+
+    project.write("main.ts", project.read("main.ts").replace("  yield +;\n", "").replace('"v1 "', '"v3 "'));
+    const url = await waitForUrl(server, 2);
+    expect(url).not.toBe(firstUrl);
+    expect(textOf(await chat(url, { message: "fixed" }))).toBe("v3 fixed (after 0 messages)");
+
+    process.kill(-server.pid, "SIGINT");
+    const exit = await waitForExit(server, 15_000);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.stdout.match(/^Stopped\.$/gm)).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@
  * workspace, then used from ESM, CommonJS, the client entry and the `ragbits` bin on a .ts file.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -35,13 +35,26 @@ afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
-it("ships its UI build, its bin and both entry points", () => {
+it("ships its bin and both entry points", () => {
   const installed = join(project, "node_modules", "@ragbits", "chat");
   expect(existsSync(join(installed, "dist", "cli.js"))).toBe(true);
   expect(existsSync(join(installed, "dist", "client", "index.js"))).toBe(true);
   expect(existsSync(join(project, "node_modules", ".bin", "ragbits"))).toBe(true);
-  // The web UI travels inside the package when it was built.
-  expect(existsSync(join(installed, "ui-build", "index.html"))).toBe(existsSync(join(packageDir, "ui-build", "index.html")));
+});
+
+it("ships the web UI build: in the tarball, installed, and complete", () => {
+  // `pnpm build` builds the UI first (turbo) and copies it into ui-build/: a missing build is a failure here.
+  const builtIndex = join(packageDir, "ui-build", "index.html");
+  expect(existsSync(builtIndex)).toBe(true);
+  const chatTarball = readdirSync(project).find((file) => file.startsWith("ragbits-chat-") && file.endsWith(".tgz"));
+  expect(run("tar", ["-tzf", chatTarball!]).split("\n")).toContain("package/ui-build/index.html");
+  const installedUi = join(project, "node_modules", "@ragbits", "chat", "ui-build");
+  const html = readFileSync(join(installedUi, "index.html"), "utf8");
+  expect(html).toBe(readFileSync(builtIndex, "utf8"));
+  // Every script, stylesheet and icon the page loads is in the package as well.
+  const assets = [...html.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((match) => match[1]!);
+  expect(assets.filter((asset) => asset.endsWith(".js"))).not.toHaveLength(0);
+  expect(assets.filter((asset) => !existsSync(join(installedUi, asset)))).toEqual([]);
 });
 
 it("loads from ESM and CommonJS, and the client entry too", () => {
@@ -80,6 +93,10 @@ export class Chat extends ChatInterface {
     child!.stderr!.on("data", onData);
   });
   expect((await (await fetch(`${url}/api/config`)).json()).debug_mode).toBe(false);
+  // The installed package serves its own UI build, not the "UI is not built" fallback page.
+  const page = await (await fetch(`${url}/`)).text();
+  expect(page.replace(/<base href="[^"]*">/, "")).toBe(readFileSync(join(project, "node_modules", "@ragbits", "chat", "ui-build", "index.html"), "utf8"));
+  expect(page).not.toContain("The web UI is not built");
   const raw = await (await fetch(`${url}/api/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "packed and served" }) })).text();
   expect(raw).toContain('{"type":"text","content":{"text":"served"}}');
 });

@@ -1,8 +1,9 @@
 /**
  * @ragbits/core: call any LLM through one small streaming API.
  *
- * Start at `LiteLLM` (the model name picks the provider) or a provider class; every model is an
- * `LLM` with `generate`, `generateWithMetadata` and `generateStreaming`.
+ * Start at `LiteLLM` (the model name picks the provider, through a registry you can extend with
+ * `registerProvider`) or a provider class; every model is an `LLM` with `generate`,
+ * `generateWithMetadata` and `generateStreaming`.
  */
 
 // Prompts
@@ -34,8 +35,11 @@ export { type StreamPart } from "./llm/stream-part";
 export { type Tool, type ToolCall, type ToolChoice, ToolCallAccumulator, createToolCall, isToolCall } from "./llm/tool-call";
 
 // Models
-export { LiteLLM, type LiteLLMSettings } from "./lite-llm/lite-llm";
-export { type ProviderId, type ResolvedModel, resolveModel } from "./lite-llm/resolve-model";
+export { LiteLLM, type LiteLLMConstructor, type LiteLLMSettings } from "./lite-llm/lite-llm";
+export { ModelRegistry, type ModelSettings, type ProviderFactory } from "./lite-llm/model-registry";
+export { type ModelRegistryOptions, createModelRegistry, defaultModelRegistry, registerProvider } from "./lite-llm/default-model-registry";
+export { type ProviderId } from "./lite-llm/built-in-providers";
+export { type ResolvedModel, resolveModel } from "./lite-llm/resolve-model";
 export { OpenAILLM, type OpenAILLMSettings } from "./providers/openai/openai-llm";
 export { AzureOpenAILLM, type AzureOpenAILLMSettings, DEFAULT_AZURE_API_VERSION } from "./providers/azure/azure-openai-llm";
 export { AnthropicLLM, type AnthropicLLMSettings } from "./providers/anthropic/anthropic-llm";
@@ -57,7 +61,7 @@ export {
 } from "./errors/llm-error";
 export { LLMAuthenticationError, LLMBadRequestError, LLMRateLimitError, LLMStatusError } from "./errors/llm-status-error";
 export { type ProviderErrorInfo } from "./errors/provider-error-info";
-export { redactSecrets } from "./errors/redact-secrets";
+export { type Redactor, createRedactor, redactSecrets } from "./redact/redact-secrets";
 
 // Retries
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry/retry-policy";

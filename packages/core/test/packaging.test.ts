@@ -3,7 +3,7 @@
  * workspace, loaded through its exports map from ESM, CommonJS and TypeScript.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -54,16 +54,42 @@ new MockLLM().generate("hello from cjs").then((text) => console.log(JSON.stringi
   expect(JSON.parse(run("node", ["cjs.cjs"]))).toEqual({ text: "hello from cjs", server: "function" });
 });
 
+it("offers the browser-safe redaction alone as @ragbits/core/redact, with no Node built-in behind it", () => {
+  const esm = `import { headerRedactor, redactSecrets } from "@ragbits/core/redact";
+console.log(JSON.stringify([redactSecrets("key sk-proj-AAAAbbbbCCCCdddd"), headerRedactor({ Authorization: "Bearer tok-0123456789" })("sent tok-0123456789")]));`;
+  writeFileSync(join(project, "redact.mjs"), esm);
+  const expected = ["key sk-***", "sent [redacted]"];
+  expect(JSON.parse(run("node", ["redact.mjs"]))).toEqual(expected);
+  writeFileSync(join(project, "redact.cjs"), esm.replace(/^import (.*) from "(.*)";$/m, 'const $1 = require("$2");'));
+  expect(JSON.parse(run("node", ["redact.cjs"]))).toEqual(expected);
+
+  // What a browser bundler takes for the ESM entry: the entry and the chunks it imports, transitively.
+  const dist = join(project, "node_modules", "@ragbits", "core", "dist");
+  const pending = [join(dist, "redact", "index.js")];
+  const seen = new Set<string>();
+  while (pending.length > 0) {
+    const file = pending.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(file, "utf8");
+    expect([file, code]).not.toEqual([file, expect.stringMatching(/from\s*["'](node:|[^."'])|require\(|\bprocess\./)]);
+    for (const [, specifier] of code.matchAll(/from\s*["'](\.[^"']+)["']/g)) pending.push(join(dirname(file), specifier as string));
+  }
+  expect(seen.size).toBeGreaterThanOrEqual(1);
+});
+
 it("resolves its types for ESM and CommonJS TypeScript projects", () => {
   const usage = `import { LiteLLM, type ChatFormat, type LLMStream, LLMRateLimitError } from "@ragbits/core";
 import { OpenAIMockServer } from "@ragbits/core/testing";
+import { type Redactor, headerRedactor } from "@ragbits/core/redact";
+const redact: Redactor = headerRedactor({ Authorization: "Bearer x" });
 const history: ChatFormat = [{ role: "user", content: "hi" }];
 const stream: LLMStream<string> = new LiteLLM({ modelName: "gpt-4o-mini" }).generateStreaming(history);
 const retryAfter: number | undefined = new LLMRateLimitError({ provider: "p", model: "m", statusCode: 429, providerMessage: "x" }).retryAfterMs;
-export { stream, retryAfter, OpenAIMockServer };
+export { stream, retryAfter, OpenAIMockServer, redact };
 `;
   writeFileSync(join(project, "usage.mts"), usage);
-  writeFileSync(join(project, "usage.cts"), usage.replace(/^export .*$/m, "module.exports = { stream, retryAfter, OpenAIMockServer };").replace(/^import (.*) from "(.*)";$/gm, "import $1 from \"$2\";"));
+  writeFileSync(join(project, "usage.cts"), usage.replace(/^export .*$/m, "module.exports = { stream, retryAfter, OpenAIMockServer, redact };").replace(/^import (.*) from "(.*)";$/gm, "import $1 from \"$2\";"));
   const flags = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--types", "node", "--typeRoots", dirname(dirname(require.resolve("@types/node/package.json")))];
   execFileSync(process.execPath, [tsc, ...flags, "usage.mts"], { cwd: project });
   execFileSync(process.execPath, [tsc, ...flags, "usage.cts"], { cwd: project });

@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { isAuthenticationBackend, type AuthenticationBackend } from "../auth/authentication-backend";
-import { ChatInterface } from "../interface/chat-interface";
-import { RagbitsAPI, type RunningServer } from "../server/ragbits-api";
-import { CliError, loadExport } from "./load-target";
+import type { AuthenticationBackend, RagbitsAPI, RunningServer } from "../index";
+import { CliError } from "./cli-error";
+import { describeListenError } from "./describe-listen-error";
+import { type RagbitsChat, loadLibrary } from "./load-library";
+import { loadExport } from "./load-target";
 
 export interface ApiRunOptions {
   host: string;
@@ -19,10 +20,13 @@ export interface ApiRunOptions {
 export async function apiRun(target: string, options: ApiRunOptions): Promise<RunningServer> {
   checkPaths(options);
   const { value, file, exportName } = await loadExport(target);
+  // After the user's module: the library instance it loaded is the one to use (see loadLibrary).
+  const library = await loadLibrary(file);
+  const { ChatInterface, RagbitsAPI } = library;
   if (!ChatInterface.isChatInterfaceClass(value) && !ChatInterface.isChatInterface(value)) {
     throw new CliError(`"${exportName}" in ${file} is not a ChatInterface: export a class that extends ChatInterface from @ragbits/chat (or an instance of one)`);
   }
-  const auth = options.auth ? await loadAuth(options.auth) : undefined;
+  const auth = options.auth ? await loadAuth(options.auth, library) : undefined;
   const api = new RagbitsAPI(value, {
     debugMode: options.debug,
     corsOrigins: options.corsOrigin,
@@ -30,9 +34,29 @@ export async function apiRun(target: string, options: ApiRunOptions): Promise<Ru
     ...(options.theme ? { themePath: resolve(options.theme) } : {}),
     ...(auth ? { auth } : {}),
   });
-  const running = await api.run({ host: options.host, port: options.port });
+  const running = await listen(api, options);
   process.stdout.write(`\n  Ragbits chat is running at ${running.url}\n\n`);
   return running;
+}
+
+/**
+ * `api.run()`, with its own "Ragbits chat is running" log line left out: the banner above says the
+ * same to the person at the terminal, and one announcement is enough. RunOptions has no switch for
+ * that line yet, so the logger skips info lines for the moment run() takes (after setup(), whose
+ * logs stay visible: run() only binds the port and announces it).
+ */
+async function listen(api: RagbitsAPI, { host, port }: ApiRunOptions): Promise<RunningServer> {
+  await api.setup();
+  const { logger } = api;
+  const level = logger.level;
+  if (logger.levelVal < logger.levels.values.warn!) logger.level = "warn";
+  try {
+    return await api.run({ host, port });
+  } catch (error) {
+    throw new CliError(describeListenError(error, host, port), { cause: error });
+  } finally {
+    logger.level = level;
+  }
 }
 
 /** A wrong --theme or --ui-build-dir fails at start, not later as 404s. */
@@ -43,7 +67,7 @@ function checkPaths(options: ApiRunOptions): void {
   }
 }
 
-async function loadAuth(target: string): Promise<AuthenticationBackend> {
+async function loadAuth(target: string, { isAuthenticationBackend }: RagbitsChat): Promise<AuthenticationBackend> {
   const { value, file, exportName } = await loadExport(target);
   const backend = typeof value === "function" && !isAuthenticationBackend(value) ? createBackend(value as new () => unknown) : value;
   if (!isAuthenticationBackend(backend)) {

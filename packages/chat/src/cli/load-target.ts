@@ -2,9 +2,8 @@ import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-
-/** A `ragbits` CLI failure the user can fix; printed without a stack trace. */
-export class CliError extends Error {}
+import { CliError } from "./cli-error";
+import { describeLoadError } from "./describe-load-error";
 
 const EXTENSIONS = [".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs"];
 
@@ -59,7 +58,7 @@ export async function loadExport(target: string, cwd = process.cwd()): Promise<{
   try {
     namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new CliError(`Loading ${file} failed: ${(error as Error)?.stack ?? String(error)}`);
+    throw new CliError(describeLoadError(file, error), { cause: error });
   }
   // A CommonJS module's exports arrive under `default` when imported from ESM.
   const fromDefault = (namespace.default ?? {}) as Record<string, unknown>;

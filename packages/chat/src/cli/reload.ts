@@ -1,16 +1,20 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { type FSWatcher, readdirSync, watch } from "node:fs";
-import { join } from "node:path";
+import { basename, relative, sep } from "node:path";
+import { watch } from "chokidar";
 
-/** Folders never watched: dependencies, VCS data and build output. */
-const IGNORED_DIRS = new Set(["node_modules", ".git", "dist", "build", ".turbo", "coverage", "test-artifacts"]);
+/** Set in the server child's environment: the child then leaves the "Stopped." line to this process. */
+export const RELOAD_CHILD_ENV = "RAGBITS_RELOAD_CHILD";
+
+/** Folders never watched: dependencies, VCS data and build output (and every hidden folder). */
+const IGNORED_DIRS = new Set(["node_modules", "dist", "build", "coverage", "test-artifacts"]);
 /** Only source changes restart: a history file or log written by the app must not. */
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?|json)$/;
 
 /**
  * `--reload`: runs the server in a child process and restarts it when a source file under `directory`
- * changes. Dependencies and build folders are not watched at all (a recursive watch would place an
- * inotify watch on every file of node_modules). Signals are passed on to the child.
+ * changes (chokidar watches; dependencies and build folders are not even walked). A child that fails
+ * — a syntax error, a port in use — is not restarted in a loop: the next change starts it again.
+ * SIGINT and SIGTERM stop the child and then this process, with exit code 0.
  */
 export function runWithReload(args: string[], directory: string): void {
   let child: ChildProcess | undefined;
@@ -20,7 +24,7 @@ export function runWithReload(args: string[], directory: string): void {
 
   const start = () => {
     restarting = false;
-    const current = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], { stdio: "inherit", env: process.env });
+    const current = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], { stdio: "inherit", env: { ...process.env, [RELOAD_CHILD_ENV]: "1" } });
     child = current;
     current.once("exit", (code, signal) => {
       if (!stopping && !restarting && child === current) process.stdout.write(`[ragbits] server exited (${signal ?? code}); waiting for a file change to restart\n`);
@@ -37,33 +41,38 @@ export function runWithReload(args: string[], directory: string): void {
     previous.kill("SIGTERM");
   };
 
-  const onChange = (file: string | null) => {
-    if (file && !SOURCE_FILE.test(file)) return;
+  const watcher = watch(directory, {
+    ignoreInitial: true,
+    ignored: (path, stats) => {
+      const inside = relative(directory, path);
+      if (inside.split(sep).some((part) => IGNORED_DIRS.has(part) || (part.startsWith(".") && part !== ".."))) return true;
+      // Files that are not source are not watched at all (folders must be, to find the files in them).
+      return stats?.isFile() === true && !SOURCE_FILE.test(basename(path));
+    },
+  });
+  watcher.on("all", (_event, path) => {
+    if (stopping || !SOURCE_FILE.test(basename(path))) return;
     clearTimeout(restartTimer);
     restartTimer = setTimeout(restart, 150);
-  };
-  const watchers = watchSources(directory, onChange);
+  });
+  watcher.on("error", (error) => process.stderr.write(`[ragbits] file watching failed: ${error instanceof Error ? error.message : String(error)}\n`));
 
   const stop = (signal: NodeJS.Signals) => {
+    // Ctrl+C reaches the child too (same process group): one stop is under way, later signals add nothing.
+    if (stopping) return;
     stopping = true;
-    for (const watcher of watchers) watcher.close();
     clearTimeout(restartTimer);
-    if (child && child.exitCode === null) {
-      child.once("exit", () => process.exit(0));
+    void watcher.close();
+    const stopped = () => {
+      process.stdout.write("Stopped.\n");
+      process.exit(0);
+    };
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.once("exit", stopped);
       child.kill(signal);
-    } else process.exit(0);
+    } else stopped();
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   start();
-}
-
-/** The directory itself (shallow) and each of its subfolders (deep), except the ignored ones. */
-function watchSources(directory: string, onChange: (file: string | null) => void): FSWatcher[] {
-  const watchers = [watch(directory, (_event, file) => onChange(file))];
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    if (!entry.isDirectory() || IGNORED_DIRS.has(entry.name) || entry.name.startsWith(".")) continue;
-    watchers.push(watch(join(directory, entry.name), { recursive: true }, (_event, file) => onChange(file)));
-  }
-  return watchers;
 }

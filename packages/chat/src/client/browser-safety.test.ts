@@ -8,7 +8,8 @@ import ts from "typescript";
  * package, or a Node global anywhere in it.
  */
 const ENTRY = resolve(__dirname, "index.ts");
-const ALLOWED_PACKAGES = new Set(["eventsource-parser"]);
+// @ragbits/core/redact is core's browser-safe subpath (its own browser-safety test guards its import graph).
+const ALLOWED_PACKAGES = new Set(["eventsource-parser", "@ragbits/core/redact"]);
 const NODE_GLOBALS = /\b(Buffer|process|require|__dirname|__filename|global|setImmediate)\b/;
 
 function runtimeCode(file: string): string {

@@ -3,7 +3,7 @@ import { RagbitsProtocolError, protocolError } from "./client-errors";
 import { type ChatMessageRequest } from "./chat-request";
 import { readChatResponses } from "./chat-response-reader";
 import { type HttpTransport, type OpenResponse } from "./http-transport";
-import { type Redactor } from "./redact-secrets";
+import { type Redactor } from "@ragbits/core/redact";
 
 export interface ChatStreamOptions {
   signal?: AbortSignal;
@@ -45,7 +45,7 @@ async function eventStreamBody({ response, scope, redact }: OpenResponse): Promi
 
 /** Event data is the server's text: credentials it might echo are masked like in HTTP errors. */
 function redactProtocolError<E extends Error>(error: E, redact: Redactor): E | RagbitsProtocolError {
-  if (!(error instanceof RagbitsProtocolError) || error.text === undefined) return error;
+  if (!RagbitsProtocolError.isInstance(error) || error.text === undefined) return error;
   const message = redact(error.message);
   const text = redact(error.text);
   if (message === error.message && text === error.text) return error;

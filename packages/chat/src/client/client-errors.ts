@@ -1,4 +1,20 @@
-const MARKER = Symbol.for("ragbits.chat.RagbitsClientError");
+/**
+ * Error classes recognisable across copies of this package: `instanceof` fails when two copies are
+ * loaded (the ESM and CJS builds side by side, a bundle beside node_modules). Each class marks its
+ * prototype with a registry symbol, `Symbol.for("@ragbits/chat.<ClassName>")`, the same in every
+ * copy, and has a static `isInstance`. The marker is a class getter, not a static block, so a
+ * bundler can still drop the classes a browser app does not use. Subclass instances inherit their parents' markers through the
+ * prototype chain, so `RagbitsClientError.isInstance(httpError)` is true.
+ */
+const ragbitsClientErrorMarker = Symbol.for("@ragbits/chat.RagbitsClientError");
+const ragbitsHTTPErrorMarker = Symbol.for("@ragbits/chat.RagbitsHTTPError");
+const ragbitsNetworkErrorMarker = Symbol.for("@ragbits/chat.RagbitsNetworkError");
+const ragbitsAbortErrorMarker = Symbol.for("@ragbits/chat.RagbitsAbortError");
+const ragbitsProtocolErrorMarker = Symbol.for("@ragbits/chat.RagbitsProtocolError");
+
+function hasMarker(value: unknown, marker: symbol): boolean {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+}
 
 /** How much of a server's text an error keeps: enough to diagnose, never megabytes. */
 const MAX_TEXT = 500;
@@ -8,16 +24,20 @@ const MAX_TEXT = 500;
  * so they survive minifying bundlers in browser builds.
  */
 export class RagbitsClientError extends Error {
-  readonly [MARKER] = true;
+  /** The class marker, on the prototype (a getter: not an own key, so errors compare and serialise as before). */
+  get [ragbitsClientErrorMarker](): true {
+    return true;
+  }
+
   override name = "RagbitsClientError";
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
   }
 
-  /** `instanceof` that also works across copies of this package (ESM and CJS builds side by side). */
-  static isInstance(error: unknown): error is RagbitsClientError {
-    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
+  /** `instanceof` that also works across copies of this package. */
+  static isInstance(value: unknown): value is RagbitsClientError {
+    return hasMarker(value, ragbitsClientErrorMarker);
   }
 }
 
@@ -40,6 +60,10 @@ export interface RagbitsHTTPErrorInit {
 
 /** The server answered with a non-2xx status. */
 export class RagbitsHTTPError extends RagbitsClientError {
+  get [ragbitsHTTPErrorMarker](): true {
+    return true;
+  }
+
   override name = "RagbitsHTTPError";
   readonly status: number;
   readonly statusText: string;
@@ -55,15 +79,31 @@ export class RagbitsHTTPError extends RagbitsClientError {
     this.detail = init.detail;
     this.body = truncateText(init.body, MAX_TEXT);
   }
+
+  static override isInstance(value: unknown): value is RagbitsHTTPError {
+    return hasMarker(value, ragbitsHTTPErrorMarker);
+  }
 }
 
 /** The server could not be reached, or the connection broke while the response was read. */
 export class RagbitsNetworkError extends RagbitsClientError {
+  get [ragbitsNetworkErrorMarker](): true {
+    return true;
+  }
+
   override name = "RagbitsNetworkError";
+
+  static override isInstance(value: unknown): value is RagbitsNetworkError {
+    return hasMarker(value, ragbitsNetworkErrorMarker);
+  }
 }
 
 /** The caller's AbortSignal fired; the HTTP request was cancelled. */
 export class RagbitsAbortError extends RagbitsClientError {
+  get [ragbitsAbortErrorMarker](): true {
+    return true;
+  }
+
   override name = "RagbitsAbortError";
   /** The signal's `reason`. */
   readonly reason: unknown;
@@ -72,10 +112,18 @@ export class RagbitsAbortError extends RagbitsClientError {
     super(`${request} was aborted${describeReason(reason)}`, { cause: reason });
     this.reason = reason;
   }
+
+  static override isInstance(value: unknown): value is RagbitsAbortError {
+    return hasMarker(value, ragbitsAbortErrorMarker);
+  }
 }
 
 /** The server's answer does not follow the protocol: not an event stream, or an event that is not valid. */
 export class RagbitsProtocolError extends RagbitsClientError {
+  get [ragbitsProtocolErrorMarker](): true {
+    return true;
+  }
+
   override name = "RagbitsProtocolError";
   /** The offending text (truncated by `protocolError`). */
   readonly text: string | undefined;
@@ -83,6 +131,10 @@ export class RagbitsProtocolError extends RagbitsClientError {
   constructor(message: string, options: { text?: string; cause?: unknown } = {}) {
     super(message, options);
     this.text = options.text;
+  }
+
+  static override isInstance(value: unknown): value is RagbitsProtocolError {
+    return hasMarker(value, ragbitsProtocolErrorMarker);
   }
 }
 

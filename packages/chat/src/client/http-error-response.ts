@@ -1,5 +1,5 @@
 import { RagbitsHTTPError, type ValidationIssue } from "./client-errors";
-import { type Redactor, redactDeep } from "./redact-secrets";
+import { type Redactor, redactDeep } from "@ragbits/core/redact";
 
 /**
  * Reads a non-2xx answer into a RagbitsHTTPError. The server answers `{ detail }` (a message, or

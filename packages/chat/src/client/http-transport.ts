@@ -1,6 +1,6 @@
 import { protocolError } from "./client-errors";
 import { httpErrorFromResponse } from "./http-error-response";
-import { type Redactor, headerRedactor } from "./redact-secrets";
+import { type Redactor, headerRedactor } from "@ragbits/core/redact";
 import { RequestScope } from "./request-scope";
 
 /** Any fetch: the global one, undici's, a test double, or a wrapper adding retries or logging. */

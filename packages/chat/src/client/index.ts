@@ -6,8 +6,11 @@
 export { RagbitsChatClient, type RagbitsChatClientOptions, type ChatRunOptions, type RequestOptions } from "./ragbits-chat-client";
 export { Conversation, type ConversationOptions, type ConversationRunOptions } from "./conversation";
 export { type ChatRunResult } from "./run-result";
+export { readChatResponses, type ChatResponseReaderOptions } from "./chat-response-reader";
 export { type ChatMessage, type ChatMessageRequest, type ChatRequestContext, type SignedState } from "./chat-request";
-export { type RagbitsConfig, type FeedbackItemSettings, type FeedbackType, type FeedbackResult } from "./config-response";
+export { THEME_HEADER, type RagbitsConfig, type CustomizationSettings, type FeedbackItemSettings, type FeedbackType, type FeedbackResult, type ThemeAvailability } from "../protocol/config-response";
+export type { ToolConfirmation } from "../protocol/chat-request";
+export type { User } from "../protocol/user";
 export { type FetchLike, type HeadersOption } from "./http-transport";
 export {
   RagbitsClientError,
@@ -49,4 +52,3 @@ export type {
   TaskStatus,
   ConfirmationRequest,
 } from "../protocol/chat-response";
-export type { ToolConfirmation } from "../interface/chat-context";

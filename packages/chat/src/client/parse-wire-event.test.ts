@@ -5,7 +5,7 @@ function protocolFailure(data: string): RagbitsProtocolError {
   try {
     parseWireEvent(data);
   } catch (error) {
-    if (error instanceof RagbitsProtocolError) return error;
+    if (RagbitsProtocolError.isInstance(error)) return error;
     throw error;
   }
   throw new Error("expected a protocol error");
@@ -39,5 +39,17 @@ describe("parseWireEvent", () => {
     expect(protocolFailure('{"type":"state_update","content":{"state":{},"signature":5}}').message).toContain('"signature"');
     expect(protocolFailure('{"type":"chunked_content","content":{"id":"a","content_type":"image","chunk_index":0.5,"total_chunks":1,"mime_type":"m","data":""}}').message).toContain('"chunk_index"');
     expect(protocolFailure('{"type":"followup_messages","content":{"messages":["a",2]}}').message).toContain('"messages"');
+  });
+
+  it("reads the bare-value events of older Ragbits servers in today's shape", () => {
+    expect(parseWireEvent('{"type":"message_id","content":"old-id"}')).toEqual({ type: "message_id", content: { message_id: "old-id" } });
+    expect(parseWireEvent('{"type":"conversation_id","content":"old-conv"}')).toEqual({ type: "conversation_id", content: { conversation_id: "old-conv" } });
+    expect(parseWireEvent('{"type":"conversation_summary","content":"Old title"}')).toEqual({ type: "conversation_summary", content: { summary: "Old title" } });
+    expect(parseWireEvent('{"type":"text","content":"plain "}')).toEqual({ type: "text", content: { text: "plain " } });
+    expect(parseWireEvent('{"type":"followup_messages","content":["Next?"]}')).toEqual({ type: "followup_messages", content: { messages: ["Next?"] } });
+    // Only those shapes: a bare value of another type, or a list where text belongs, is still malformed.
+    expect(protocolFailure('{"type":"reference","content":"Doc"}').message).toContain("Malformed event");
+    expect(protocolFailure('{"type":"followup_messages","content":["a",2]}').message).toContain('"messages"');
+    expect(protocolFailure('{"type":"my_event","content":"bare"}').message).toContain("Malformed event");
   });
 });

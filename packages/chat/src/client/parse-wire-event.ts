@@ -29,12 +29,29 @@ export function parseWireEvent(data: string): WireEvent {
   } catch {
     throw protocolError("Malformed event: the data line is not JSON", data);
   }
-  if (!isObject(value) || typeof value.type !== "string" || !isObject(value.content)) {
-    throw protocolError('Malformed event: expected {"type": string, "content": object}', data);
-  }
-  const invalid = invalidField(value.type, value.content);
+  if (!isObject(value) || typeof value.type !== "string") throw malformed(data);
+  const content = upgradeLegacyContent(value.type, value.content);
+  if (!isObject(content)) throw malformed(data);
+  const invalid = invalidField(value.type, content);
   if (invalid) throw protocolError(`Malformed ${value.type} event: "${invalid}" is missing or has the wrong type`, data);
-  return { type: value.type, content: value.content };
+  return { type: value.type, content };
+}
+
+function malformed(data: string) {
+  return protocolError('Malformed event: expected {"type": string, "content": object}', data);
+}
+
+/**
+ * Ragbits servers from before content objects sent these events' values bare (`"content": "Hi"`,
+ * a list of follow-ups); they are read as today's shape, so older servers keep working.
+ */
+const LEGACY_CONTENT_KEYS: Record<string, string> = { text: "text", message_id: "message_id", conversation_id: "conversation_id", conversation_summary: "summary", followup_messages: "messages" };
+
+function upgradeLegacyContent(type: string, content: unknown): unknown {
+  const key = Object.hasOwn(LEGACY_CONTENT_KEYS, type) ? LEGACY_CONTENT_KEYS[type] : undefined;
+  if (key === undefined) return content;
+  const bare = type === "followup_messages" ? Array.isArray(content) : typeof content === "string";
+  return bare ? { [key]: content } : content;
 }
 
 function invalidField(type: string, content: Record<string, unknown>): string | undefined {

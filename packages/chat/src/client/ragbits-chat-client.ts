@@ -1,7 +1,7 @@
-import { type ChatResponse } from "../protocol/chat-response";
+import type { ChatResponse } from "../protocol/chat-response";
 import { type ChatMessage, type ChatRequestContext, localTimezone } from "./chat-request";
 import { streamChat } from "./chat-stream";
-import { type FeedbackResult, type FeedbackType, type RagbitsConfig } from "./config-response";
+import type { FeedbackResult, FeedbackType, RagbitsConfig } from "../protocol/config-response";
 import { Conversation, type ConversationOptions } from "./conversation";
 import { HttpTransport, type TransportOptions } from "./http-transport";
 import { type ChatRunResult, collectRunResult } from "./run-result";

@@ -47,4 +47,23 @@ describe("readSseData", () => {
     await collect(readSseData(stream));
     expect(cancelled()).toBe(false);
   });
+
+  it("passes the body's own error (an abort) through unchanged, after the events that came before it", async () => {
+    const abort = new DOMException("The operation was aborted.", "AbortError");
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulls++ === 0) controller.enqueue(new TextEncoder().encode('data: {"partial":1}\n\n'));
+        else controller.error(abort);
+      },
+    });
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const data of readSseData(body)) seen.push(data);
+      })(),
+    ).rejects.toBe(abort);
+    expect(seen).toEqual(['{"partial":1}']);
+  });
 });
+

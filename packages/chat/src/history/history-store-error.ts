@@ -21,7 +21,11 @@ export interface HistoryStoreErrorOptions {
   cause?: unknown;
 }
 
-const MARKER = Symbol.for("ragbits.chat.HistoryStoreError");
+/**
+ * Marks every HistoryStoreError, whichever copy of @ragbits/chat made it (its ESM and CommonJS builds
+ * loaded side by side, or two installs): `Symbol.for` is shared by the whole process.
+ */
+const MARKER = Symbol.for("@ragbits/chat.HistoryStoreError");
 
 /** Every error the built-in history stores throw. */
 export class HistoryStoreError extends Error {
@@ -34,7 +38,7 @@ export class HistoryStoreError extends Error {
     this.code = code;
   }
 
-  /** `instanceof` that also works across copies of this package (ESM and CJS builds loaded side by side). */
+  /** Use instead of `instanceof`, which fails for an error made by another copy of this package. */
   static isInstance(error: unknown): error is HistoryStoreError {
     return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
   }

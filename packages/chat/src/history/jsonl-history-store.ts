@@ -156,6 +156,6 @@ async function endsWithoutNewline(file: FileHandle): Promise<boolean> {
 }
 
 function ioError(what: string, error: unknown): HistoryStoreError {
-  if (error instanceof HistoryStoreError) return error;
+  if (HistoryStoreError.isInstance(error)) return error;
   return new HistoryStoreError({ code: "io-failed", message: `${what}: ${messageOf(error)}`, cause: error });
 }

@@ -109,7 +109,7 @@ async function openConnection(path: string, createDirectory: boolean): Promise<C
     return prepare(db, path);
   } catch (error) {
     db.close();
-    if (error instanceof HistoryStoreError) throw error;
+    if (HistoryStoreError.isInstance(error)) throw error;
     throw new HistoryStoreError({ code: "io-failed", message: `cannot set up the history table in ${path}: ${messageOf(error)}`, cause: error });
   }
 }

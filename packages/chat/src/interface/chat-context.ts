@@ -1,19 +1,8 @@
-/** A tool-call confirmation the user gave in the UI, sent back in the next request's context. */
-export interface ToolConfirmation {
-  confirmation_id: string;
-  confirmed: boolean;
-  [key: string]: unknown;
-}
+import type { ToolConfirmation } from "../protocol/chat-request";
+import type { User } from "../protocol/user";
 
-/** The authenticated user (when the server has authentication configured). */
-export interface User {
-  user_id: string;
-  username: string;
-  email: string | null;
-  full_name: string | null;
-  roles: string[];
-  metadata: Record<string, unknown>;
-}
+// Wire types live in protocol/ (which never imports interface/); re-exported for existing importers.
+export type { ToolConfirmation, User };
 
 /**
  * What `chat()` knows about the request besides the message and history: the wire context in
@@ -34,7 +23,11 @@ export interface ChatContext {
   /** The signed-in user, when authentication is on. */
   user?: User;
   sessionId?: string;
-  /** Aborted when the client disconnects or stops the answer; pass it on to long-running work. */
+  /**
+   * Aborted when the client disconnects or stops the answer. It is the same signal as the turn's
+   * abort scope: LLM calls made inside `chat()` already stop when it aborts, without being given it.
+   * Pass it to other cancellable work (fetch, database queries, your own timers).
+   */
   signal: AbortSignal;
   /** Context keys the protocol does not define, as the client sent them. */
   extra: Record<string, unknown>;

@@ -1,34 +1,25 @@
-/** The body of POST /api/chat, as it travels on the wire (snake_case, as in Ragbits). */
-import { type ToolConfirmation } from "../interface/chat-context";
+/**
+ * The body of POST /api/chat, as it travels on the wire (snake_case, as in Ragbits). Types only:
+ * inferred from the schemas the server validates with, and free of runtime code, so the browser
+ * client can use them without bundling zod.
+ */
+import type { z } from "zod";
+import type { ChatContextSchema, ChatRequestSchema, HistoryMessageSchema, ToolConfirmationSchema } from "./chat-request-schema";
 
 /** One earlier turn, as the server expects it in `history`. */
-export interface ChatMessage {
-  role: "user" | "assistant" | "system";
-  content: string;
-  extra?: Record<string, unknown> | null;
-}
+export type ChatMessage = z.input<typeof HistoryMessageSchema>;
 
-/** The state of a conversation as the server signed it (from a `state_update` event). */
-export interface SignedState {
-  state: Record<string, unknown>;
-  signature: string;
-}
+/** A tool-call confirmation the user gave in the UI, sent back in the next request's context. */
+export type ToolConfirmation = z.input<typeof ToolConfirmationSchema>;
 
 /** The request's `context`, with the protocol's snake_case keys; other keys reach the app as extras. */
-export interface ChatRequestContext {
-  conversation_id?: string | null;
-  message_id?: string | null;
-  state?: Record<string, unknown>;
-  signature?: string;
-  timezone?: string;
-  user_settings?: Record<string, unknown>;
-  tool_confirmations?: ToolConfirmation[];
-  [key: string]: unknown;
-}
+export type ChatRequestContext = z.input<typeof ChatContextSchema>;
 
-/** The body of POST /api/chat. */
-export interface ChatMessageRequest {
-  message: string;
-  history: ChatMessage[];
-  context: ChatRequestContext;
-}
+/** The state of a conversation as the server signed it (from a `state_update` event). */
+export type SignedState = Required<Pick<ChatRequestContext, "state" | "signature">>;
+
+/**
+ * The body of POST /api/chat with `history` and `context` filled in, as clients send it and as the
+ * server reads it once defaults are applied (a request may leave both out).
+ */
+export type ChatMessageRequest = z.output<typeof ChatRequestSchema>;

@@ -1,48 +1,38 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { canonicalJson } from "./canonical-json";
+
+export { canonicalJson } from "./canonical-json";
 
 /**
  * Signs conversation state so a client can carry it between turns without being able to forge it:
- * base64(HMAC-SHA256(key, canonical JSON with sorted keys)), as Ragbits does.
+ * base64(HMAC-SHA256(key, canonical JSON)), as Ragbits does. See `canonicalJson` for what exactly is
+ * signed and when a signature matches one made by a Python Ragbits server with the same key.
  */
 export class StateSigner {
   private readonly key: Buffer;
 
   constructor(secretKey: string | Buffer) {
+    // Python Ragbits keys its HMAC with `secret_key.encode()`: the key's UTF-8 bytes.
     this.key = typeof secretKey === "string" ? Buffer.from(secretKey, "utf8") : secretKey;
   }
 
+  /** Throws a TypeError for a state JSON cannot carry (NaN, Infinity, a BigInt, a cycle). */
   sign(state: unknown): string {
-    return createHmac("sha256", this.key).update(canonicalJson(state)).digest("base64");
+    return createHmac("sha256", this.key).update(canonicalJson(state), "utf8").digest("base64");
   }
 
   verify(state: unknown, signature: unknown): boolean {
     if (typeof signature !== "string") return false;
-    const expected = Buffer.from(this.sign(state), "utf8");
+    let expected: Buffer;
+    try {
+      expected = Buffer.from(this.sign(state), "utf8");
+    } catch {
+      // A state that cannot be signed was never signed by us.
+      return false;
+    }
     const given = Buffer.from(signature, "utf8");
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
-}
-
-/**
- * The state serialised exactly as Python's `json.dumps(state, sort_keys=True)` does (what Ragbits
- * signs): keys sorted, ", " and ": " separators, non-ASCII escaped. A state signed by a Python
- * Ragbits server with the same key therefore verifies here, and the other way round.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || value === undefined) return "null";
-  if (typeof value === "string") return asciiString(value);
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "null";
-  if (typeof value === "boolean") return value ? "true" : "false";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(", ")}]`;
-  if (typeof value === "object") {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((key) => `${asciiString(key)}: ${canonicalJson((value as Record<string, unknown>)[key])}`).join(", ")}}`;
-  }
-  return "null";
-}
-
-function asciiString(text: string): string {
-  return JSON.stringify(text).replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 let processSigner: StateSigner | undefined;

@@ -1,6 +1,10 @@
+import { createServer } from "node:http";
+import { type AddressInfo } from "node:net";
+import pino from "pino";
 import { z } from "zod";
-import { type ChatContext, ChatInterface, type ChatResponse, ListAuthentication } from "../../src";
-import { startApi } from "../helpers/start-api";
+import { type ChatContext, ChatInterface, type ChatResponse, ListAuthentication, RagbitsAPI, type RunningServer } from "../../src";
+import { gate, pause } from "../helpers/scripted-chat";
+import { TEST_SIGNER, postChat, startApi, waitFor } from "../helpers/start-api";
 
 class Bare extends ChatInterface {
   async *chat(_message: string, _history: unknown, _context: ChatContext): AsyncGenerator<ChatResponse> {
@@ -58,25 +62,77 @@ describe("GET /api/config", () => {
   });
 
   it("answers only after setup() has finished, which runs once", async () => {
+    const setupDone = gate();
     let setups = 0;
     class Slow extends Bare {
       ready = false;
       override async setup() {
         setups++;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await setupDone.opened;
         this.ready = true;
       }
       override async *chat(_message: string, _history: unknown, _context: ChatContext): AsyncGenerator<ChatResponse> {
         yield this.createTextResponse(this.ready ? "ready" : "not ready");
       }
     }
-    const server = await startApi(Slow);
+    // Mounted in the caller's own server (`.app`), requests can arrive before setup() is over.
+    const api = new RagbitsAPI(Slow, { logger: pino({ level: "silent" }), stateSigner: TEST_SIGNER });
+    const server = createServer(api.app);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      expect(setups).toBe(1);
-      await server.api.setup();
+      const answered: string[] = [];
+      const chat = postChat(url, { message: "hi" }).then((result) => {
+        answered.push("chat");
+        return result;
+      });
+      const config = fetch(`${url}/api/config`).then((response) => {
+        answered.push("config");
+        return response;
+      });
+      await waitFor(() => setups === 1, 2_000, "the first request to start setup()");
+      await pause(100);
+      expect(answered).toEqual([]);
+
+      setupDone.open();
+      const [chatResult, configResponse] = await Promise.all([chat, config]);
+      expect(chatResult.status).toBe(200);
+      expect(chatResult.events.filter((event) => event.type === "text")).toEqual([{ type: "text", content: { text: "ready" } }]);
+      expect(configResponse.status).toBe(200);
+      await api.setup();
       expect(setups).toBe(1);
     } finally {
-      await server.close();
+      setupDone.open();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("listens only once setup() has finished when started with run()", async () => {
+    const setupDone = gate();
+    let setups = 0;
+    class Slow extends Bare {
+      override async setup() {
+        setups++;
+        await setupDone.opened;
+      }
+    }
+    const api = new RagbitsAPI(Slow, { logger: pino({ level: "silent" }), stateSigner: TEST_SIGNER });
+    let running: RunningServer | undefined;
+    const started = api.run({ host: "127.0.0.1", port: 0 }).then((handle) => (running = handle));
+    try {
+      await pause(100);
+      expect(setups).toBe(1);
+      expect(running).toBeUndefined();
+
+      setupDone.open();
+      const { url } = await started;
+      const answer = await postChat(url, { message: "hi" });
+      expect(answer.events.filter((event) => event.type === "text")).toEqual([{ type: "text", content: { text: "hi" } }]);
+      expect(setups).toBe(1);
+    } finally {
+      setupDone.open();
+      await (await started).close();
     }
   });
 });

@@ -1,7 +1,8 @@
+import * as baseErrors from "./llm-error";
 import { LLMConfigurationError, LLMError } from "./llm-error";
+import * as statusErrors from "./llm-status-error";
 import { LLMAuthenticationError, LLMBadRequestError, LLMRateLimitError, LLMStatusError } from "./llm-status-error";
-import { toLLMError } from "./provider-error-info";
-import { redactSecrets } from "./redact-secrets";
+import { describeCause, toLLMError } from "./provider-error-info";
 
 const context = { provider: "openai", model: "gpt-4o-mini", secrets: ["sk-live-supersecretvalue"] };
 
@@ -37,15 +38,6 @@ describe("toLLMError", () => {
   });
 });
 
-describe("redactSecrets", () => {
-  it("removes known secrets and anything shaped like a provider key", () => {
-    expect(redactSecrets("key=abcd1234efgh", ["abcd1234efgh"])).toBe("key=***");
-    expect(redactSecrets("got sk-proj-AAAAbbbbCCCCdddd and sk-ant-api03-xyzxyzxyzxyz")).toBe("got sk-*** and sk-***");
-    expect(redactSecrets("Authorization: Bearer abc.def.ghijklmnop")).toBe("Authorization: Bearer ***");
-    expect(redactSecrets("nothing to hide")).toBe("nothing to hide");
-  });
-});
-
 describe("LLMError", () => {
   it("is recognised across package copies by isInstance", () => {
     const error = new LLMConfigurationError({ provider: "x", model: "y", message: "z" });
@@ -55,10 +47,74 @@ describe("LLMError", () => {
   });
 });
 
-describe("sensitiveHeaderValues", () => {
-  it("picks the credentials out of custom headers, without their scheme", async () => {
-    const { sensitiveHeaderValues } = await import("./redact-secrets");
-    expect(sensitiveHeaderValues({ Authorization: "Bearer proxy-token-123", "X-Api-Key": "k-456", "Content-Language": "en" })).toEqual(["proxy-token-123", "k-456"]);
-    expect(sensitiveHeaderValues(undefined)).toEqual([]);
+describe("isInstance across two copies of the package", () => {
+  type ErrorModules = typeof baseErrors & typeof statusErrors;
+  const original: ErrorModules = { ...baseErrors, ...statusErrors };
+  const CLASS_NAMES = [
+    "LLMError",
+    "LLMConfigurationError",
+    "LLMInvalidPromptError",
+    "LLMConnectionError",
+    "LLMTimeoutError",
+    "LLMAbortedError",
+    "LLMEmptyResponseError",
+    "LLMResponseError",
+    "LLMStatusError",
+    "LLMAuthenticationError",
+    "LLMBadRequestError",
+    "LLMRateLimitError",
+  ] as const;
+  type ClassName = (typeof CLASS_NAMES)[number];
+  type AnyErrorClass = { new (options: any): Error; isInstance(value: unknown): boolean };
+  const options = { provider: "p", model: "m", message: "x", statusCode: 500, providerMessage: "x", timeoutMs: 1 };
+
+  let copy: ErrorModules;
+  beforeAll(async () => {
+    // A second, independent load of the modules: what two installed copies (or ESM beside CJS) give.
+    await jest.isolateModulesAsync(async () => {
+      copy = { ...(await import("./llm-error")), ...(await import("./llm-status-error")) };
+    });
+  });
+
+  it("is a real second copy, which instanceof does not recognise", () => {
+    const foreign = new copy.LLMRateLimitError({ ...options, statusCode: 429 });
+    expect(copy.LLMRateLimitError).not.toBe(LLMRateLimitError);
+    expect(foreign).not.toBeInstanceOf(LLMError);
+    expect(LLMRateLimitError.isInstance(foreign)).toBe(true);
+    expect(LLMStatusError.isInstance(foreign)).toBe(true);
+    expect(LLMError.isInstance(foreign)).toBe(true);
+    expect(LLMAuthenticationError.isInstance(foreign)).toBe(false);
+    expect(original.LLMConnectionError.isInstance(foreign)).toBe(false);
+  });
+
+  it.each(CLASS_NAMES)("an error of the other copy's %s is recognised by exactly its own class and its ancestors", (created: ClassName) => {
+    const foreign = new (copy[created] as AnyErrorClass)(options);
+    for (const name of CLASS_NAMES) {
+      // The other copy's own instanceof says what the answer must be.
+      const expected = foreign instanceof (copy[name] as AnyErrorClass);
+      expect([name, (original[name] as AnyErrorClass).isInstance(foreign)]).toEqual([name, expected]);
+    }
+  });
+
+  it("rejects values that are not errors of the package", () => {
+    for (const value of [new Error("plain"), null, undefined, "LLMError", { name: "LLMError" }]) expect(LLMError.isInstance(value)).toBe(false);
+  });
+});
+
+describe("error texts", () => {
+  it("chain a cause after a colon, without doubled punctuation or repeated codes", () => {
+    // What fetch and the OpenAI SDK throw when nothing listens on the port.
+    const socket = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+    const fetchFailed = new TypeError("fetch failed", { cause: socket });
+    const sdkError = new Error("Connection error.", { cause: fetchFailed });
+    expect(describeCause(sdkError)).toBe("Connection error: fetch failed: connect ECONNREFUSED 127.0.0.1:9");
+    expect(describeCause(Object.assign(new Error("socket hang up."), { code: "ECONNRESET" }))).toBe("socket hang up (ECONNRESET)");
+  });
+
+  it("read as one sentence when a provider message ends with a full stop", () => {
+    const error = toLLMError({ kind: "status", status: 429, message: "Rate limit reached.", headers: new Headers({ "x-request-id": "req_9" }) }, context);
+    expect(error.message).toBe("openai (gpt-4o-mini): status 429: Rate limit reached (request id req_9)");
+    const connection = toLLMError({ kind: "connection", message: describeCause(new Error("Connection error.", { cause: new TypeError("fetch failed") })) }, context);
+    expect(connection.message).toBe("openai (gpt-4o-mini): Connection error: fetch failed");
   });
 });

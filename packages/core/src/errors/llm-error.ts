@@ -1,4 +1,15 @@
-const MARKER = Symbol.for("ragbits.core.LLMError");
+import { errorMarker, hasMarker, markClass } from "./error-marker";
+
+const MARKERS = {
+  LLMError: errorMarker("LLMError"),
+  LLMConfigurationError: errorMarker("LLMConfigurationError"),
+  LLMInvalidPromptError: errorMarker("LLMInvalidPromptError"),
+  LLMConnectionError: errorMarker("LLMConnectionError"),
+  LLMTimeoutError: errorMarker("LLMTimeoutError"),
+  LLMAbortedError: errorMarker("LLMAbortedError"),
+  LLMEmptyResponseError: errorMarker("LLMEmptyResponseError"),
+  LLMResponseError: errorMarker("LLMResponseError"),
+};
 
 /** Who raised an error: every LLM error names the provider and the model it was talking to. */
 export interface LLMErrorContext {
@@ -17,7 +28,10 @@ export interface LLMErrorOptions extends LLMErrorContext {
  * when sent again; the built-in retry loop uses it, and so can callers.
  */
 export class LLMError extends Error {
-  readonly [MARKER] = true;
+  static {
+    markClass(this, MARKERS.LLMError);
+  }
+
   readonly provider: string;
   readonly model: string;
   readonly retryable: boolean;
@@ -31,13 +45,21 @@ export class LLMError extends Error {
   }
 
   /** `instanceof` that also works across copies of this package (ESM and CJS builds loaded side by side). */
-  static isInstance(error: unknown): error is LLMError {
-    return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
+  static isInstance(value: unknown): value is LLMError {
+    return hasMarker(value, MARKERS.LLMError);
   }
 }
 
 /** The model cannot be used as configured: unknown model prefix, missing API key or SDK package. */
 export class LLMConfigurationError extends LLMError {
+  static {
+    markClass(this, MARKERS.LLMConfigurationError);
+  }
+
+  static override isInstance(value: unknown): value is LLMConfigurationError {
+    return hasMarker(value, MARKERS.LLMConfigurationError);
+  }
+
   constructor(options: Omit<LLMErrorOptions, "retryable">) {
     super({ ...options, retryable: false });
   }
@@ -45,6 +67,14 @@ export class LLMConfigurationError extends LLMError {
 
 /** The prompt cannot be expressed in the provider's format (for example an image URL Ollama cannot take). */
 export class LLMInvalidPromptError extends LLMError {
+  static {
+    markClass(this, MARKERS.LLMInvalidPromptError);
+  }
+
+  static override isInstance(value: unknown): value is LLMInvalidPromptError {
+    return hasMarker(value, MARKERS.LLMInvalidPromptError);
+  }
+
   constructor(options: Omit<LLMErrorOptions, "retryable">) {
     super({ ...options, retryable: false });
   }
@@ -52,6 +82,14 @@ export class LLMInvalidPromptError extends LLMError {
 
 /** The provider could not be reached, or the connection broke. */
 export class LLMConnectionError extends LLMError {
+  static {
+    markClass(this, MARKERS.LLMConnectionError);
+  }
+
+  static override isInstance(value: unknown): value is LLMConnectionError {
+    return hasMarker(value, MARKERS.LLMConnectionError);
+  }
+
   constructor(options: Omit<LLMErrorOptions, "retryable">) {
     super({ ...options, retryable: true });
   }
@@ -59,6 +97,14 @@ export class LLMConnectionError extends LLMError {
 
 /** The request took longer than `timeoutMs`, or a stream went silent for longer than `idleTimeoutMs`. */
 export class LLMTimeoutError extends LLMError {
+  static {
+    markClass(this, MARKERS.LLMTimeoutError);
+  }
+
+  static override isInstance(value: unknown): value is LLMTimeoutError {
+    return hasMarker(value, MARKERS.LLMTimeoutError);
+  }
+
   readonly timeoutMs: number;
   constructor(options: Omit<LLMErrorOptions, "retryable"> & { timeoutMs: number }) {
     super({ ...options, retryable: true });
@@ -68,6 +114,14 @@ export class LLMTimeoutError extends LLMError {
 
 /** The caller's `AbortSignal` fired. */
 export class LLMAbortedError extends LLMError {
+  static {
+    markClass(this, MARKERS.LLMAbortedError);
+  }
+
+  static override isInstance(value: unknown): value is LLMAbortedError {
+    return hasMarker(value, MARKERS.LLMAbortedError);
+  }
+
   constructor(options: Omit<LLMErrorOptions, "retryable">) {
     super({ ...options, retryable: false });
   }
@@ -75,6 +129,14 @@ export class LLMAbortedError extends LLMError {
 
 /** The provider answered, but with nothing: no text, no tool call. */
 export class LLMEmptyResponseError extends LLMError {
+  static {
+    markClass(this, MARKERS.LLMEmptyResponseError);
+  }
+
+  static override isInstance(value: unknown): value is LLMEmptyResponseError {
+    return hasMarker(value, MARKERS.LLMEmptyResponseError);
+  }
+
   constructor(options: Omit<LLMErrorOptions, "retryable" | "message"> & { message?: string }) {
     super({ message: "the model returned an empty response", ...options, retryable: false });
   }
@@ -82,6 +144,14 @@ export class LLMEmptyResponseError extends LLMError {
 
 /** The provider's response could not be understood: a malformed frame, or a stream cut off before it completed. */
 export class LLMResponseError extends LLMError {
+  static {
+    markClass(this, MARKERS.LLMResponseError);
+  }
+
+  static override isInstance(value: unknown): value is LLMResponseError {
+    return hasMarker(value, MARKERS.LLMResponseError);
+  }
+
   constructor(options: Omit<LLMErrorOptions, "retryable">) {
     super({ ...options, retryable: false });
   }

@@ -1,7 +1,8 @@
 import { type HeadersLike, parseRetryAfterMs, readRequestId } from "../retry/retry-after";
+import { asClause } from "./error-text";
 import { LLMConnectionError, type LLMError, type LLMErrorContext, LLMResponseError } from "./llm-error";
 import { LLMAuthenticationError, LLMBadRequestError, LLMRateLimitError, LLMStatusError } from "./llm-status-error";
-import { redactDeep, redactSecrets } from "./redact-secrets";
+import { createRedactor, redactDeep } from "../redact/redact-secrets";
 
 /**
  * What a provider adapter learned from an SDK error. Adapters only classify; this module turns the
@@ -26,7 +27,8 @@ export interface ErrorMappingContext extends LLMErrorContext {
 
 export function toLLMError(info: ProviderErrorInfo, context: ErrorMappingContext): LLMError {
   const { provider, model, secrets } = context;
-  const message = redactSecrets(info.message || "unknown error", secrets);
+  const redact = createRedactor(secrets);
+  const message = redact(info.message || "unknown error");
   switch (info.kind) {
     case "connection":
       return new LLMConnectionError({ provider, model, message, cause: info.cause });
@@ -39,7 +41,7 @@ export function toLLMError(info: ProviderErrorInfo, context: ErrorMappingContext
         statusCode: info.status,
         providerMessage: message,
         requestId: info.requestId ?? readRequestId(info.headers),
-        responseBody: redactDeep(info.body, secrets),
+        responseBody: redactDeep(info.body, redact),
       };
       if (info.status === 401 || info.status === 403) return new LLMAuthenticationError(options);
       if (info.status === 429) return new LLMRateLimitError({ ...options, retryAfterMs: parseRetryAfterMs(info.headers) });
@@ -60,12 +62,18 @@ export function isNetworkError(error: unknown): boolean {
   return false;
 }
 
-/** The innermost message of an error chain: usually the one that says what actually happened. */
+/**
+ * An error chain as one sentence, outermost first: "Connection error: fetch failed: connect
+ * ECONNREFUSED 127.0.0.1:8080". The innermost message usually says what actually happened; each
+ * part loses its closing punctuation, and a part already said (or an error code already named) is
+ * not repeated.
+ */
 export function describeCause(error: unknown): string {
   const parts: string[] = [];
   for (let current: any = error, depth = 0; current && depth < 5; current = current.cause, depth++) {
-    const text = current.code ? `${current.message ?? ""} (${current.code})` : String(current.message ?? current);
-    if (text && !parts.includes(text)) parts.push(text);
+    let text = asClause(String(current.message ?? current));
+    if (current.code && !text.includes(String(current.code))) text = text ? `${text} (${current.code})` : String(current.code);
+    if (text && !parts.some((part) => part.includes(text))) parts.push(text);
   }
   return parts.join(": ") || String(error);
 }

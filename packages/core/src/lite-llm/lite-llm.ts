@@ -1,87 +1,40 @@
-import { LLMConfigurationError, type LLMError, type LLMErrorContext } from "../errors/llm-error";
-import { LLM, type LLMSettings } from "../llm/llm";
-import { type LLMRequest, type ProviderGenerateResult } from "../llm/llm-request";
-import { type StreamPart } from "../llm/stream-part";
-import { MockLLM } from "../mock/mock-llm";
-import { AnthropicLLM } from "../providers/anthropic/anthropic-llm";
-import { AzureOpenAILLM } from "../providers/azure/azure-openai-llm";
-import { OllamaLLM } from "../providers/ollama/ollama-llm";
-import { OpenAILLM } from "../providers/openai/openai-llm";
-import { type ResolvedModel, SUPPORTED_MODEL_NAMES, resolveModel } from "./resolve-model";
+import { type LLM } from "../llm/llm";
+import { defaultModelRegistry } from "./default-model-registry";
+import { type ModelRegistry, type ModelSettings, isRoutedModel } from "./model-registry";
 
-export interface LiteLLMSettings extends LLMSettings {
-  /** Picks the provider: gpt-…, o1…, o3…, o4…, chatgpt-…, openai/…, claude-*, anthropic/…, azure/…, ollama/…, mock/…. */
+export interface LiteLLMSettings extends ModelSettings {
+  /** Picks the provider: gpt-…, o1…, o3…, o4…, chatgpt-…, openai/…, claude-*, anthropic/…, azure/…, ollama/…, mock/…, or a registered prefix. */
   modelName: string;
-  /** Overrides the provider's API-key environment variable. */
-  apiKey?: string;
-  /** Overrides the provider's base URL (OpenAI-compatible server, Azure endpoint, Ollama host). */
-  baseUrl?: string;
-  /** Azure OpenAI API version. */
-  apiVersion?: string;
-  /** Extra HTTP headers sent with every request. */
-  headers?: Record<string, string>;
+  /** Where the name is looked up. Default: the process-wide registry that `registerProvider` adds to. */
+  registry?: ModelRegistry;
+}
+
+/**
+ * `new LiteLLM(settings)`: the provider's own LLM for `settings.modelName`.
+ *
+ * Why a constructor that returns another object: the name keeps Ragbits' tutorial working as written
+ * (`llm = new LiteLLM({ modelName: "gpt-4o-mini" })`), while routing stays routing — what you get is
+ * an `OpenAILLM`, `AnthropicLLM`, … (or your registered provider's model), whose own retry, timeout
+ * and error path runs, with the settings you passed. The types say so: the result is typed `LLM`,
+ * and `LiteLLM` as a type is `LLM`. `x instanceof LiteLLM` is true for models created by routing.
+ */
+export interface LiteLLMConstructor {
+  new (settings: LiteLLMSettings): LLM;
 }
 
 /**
  * One entry point for every provider (the name is Ragbits'): the model name chooses the provider,
  * the environment supplies keys and URLs, constructor arguments override the environment.
- * Configuration problems surface on first use, never at construction or import.
+ * Configuration problems (an unknown name, a missing key or SDK) surface on first use, never at
+ * construction or import.
  */
-export class LiteLLM extends LLM {
-  private readonly settings: LiteLLMSettings;
-  private readonly resolved: ResolvedModel | undefined;
-  private delegate: LLM | undefined;
+export const LiteLLM: LiteLLMConstructor = Object.defineProperty(
+  function LiteLLM({ modelName, registry = defaultModelRegistry, ...settings }: LiteLLMSettings): LLM {
+    return registry.resolve(modelName, settings);
+  },
+  Symbol.hasInstance,
+  { value: isRoutedModel },
+) as unknown as LiteLLMConstructor;
 
-  constructor(settings: LiteLLMSettings) {
-    super(settings.modelName, settings);
-    this.settings = settings;
-    this.resolved = resolveModel(settings.modelName);
-  }
-
-  get provider(): string {
-    return this.resolved?.provider ?? "unknown";
-  }
-
-  doGenerate(request: LLMRequest, signal: AbortSignal): Promise<ProviderGenerateResult> {
-    return this.provide().doGenerate(request, signal);
-  }
-
-  doStream(request: LLMRequest, signal: AbortSignal): AsyncIterable<StreamPart> {
-    return this.provide().doStream(request, signal);
-  }
-
-  override mapError(error: unknown): LLMError {
-    return this.delegate ? this.delegate.mapError(error) : super.mapError(error);
-  }
-
-  protected override errorContext(): LLMErrorContext {
-    return { provider: this.provider, model: this.resolved?.model ?? this.modelName };
-  }
-
-  /** The provider model behind this name, created on first use. */
-  private provide(): LLM {
-    this.delegate ??= this.createDelegate();
-    return this.delegate;
-  }
-
-  private createDelegate(): LLM {
-    const { resolved, settings } = this;
-    if (!resolved) {
-      throw new LLMConfigurationError({ ...this.errorContext(), message: `unknown model name "${settings.modelName}": use one of ${SUPPORTED_MODEL_NAMES}` });
-    }
-    // Retries, timeouts and default options are applied by this LiteLLM; the delegate only translates.
-    const common = { modelName: resolved.model, headers: settings.headers };
-    switch (resolved.provider) {
-      case "openai":
-        return new OpenAILLM({ ...common, apiKey: settings.apiKey, baseUrl: settings.baseUrl });
-      case "anthropic":
-        return new AnthropicLLM({ ...common, apiKey: settings.apiKey, baseUrl: settings.baseUrl });
-      case "azure":
-        return new AzureOpenAILLM({ ...common, apiKey: settings.apiKey, endpoint: settings.baseUrl, apiVersion: settings.apiVersion });
-      case "ollama":
-        return new OllamaLLM({ ...common, host: settings.baseUrl });
-      case "mock":
-        return new MockLLM({ modelName: resolved.model });
-    }
-  }
-}
+/** A model created by `new LiteLLM(...)`: some provider's `LLM`. */
+export type LiteLLM = LLM;

@@ -6,6 +6,7 @@ const scope = new AsyncLocalStorage<AbortSignal>();
  * Runs `fn` with an ambient abort signal: every LLM call made inside it (at any depth, across
  * awaits) is cancelled when the signal aborts, even if the code never passes a `signal` itself.
  * @ragbits/chat runs each `chat()` this way, so a client that disconnects stops the model call.
+ * A call's own `signal` still works inside the scope: whichever aborts first cancels the call.
  */
 export function runWithAbortSignal<T>(signal: AbortSignal, fn: () => T): T {
   return scope.run(signal, fn);
@@ -14,12 +15,4 @@ export function runWithAbortSignal<T>(signal: AbortSignal, fn: () => T): T {
 /** The ambient signal of the enclosing `runWithAbortSignal`, if any. */
 export function currentAbortSignal(): AbortSignal | undefined {
   return scope.getStore();
-}
-
-/** The call's own signal and the ambient one, as one signal. */
-export function effectiveSignal(own: AbortSignal | undefined): AbortSignal | undefined {
-  const ambient = scope.getStore();
-  if (!ambient || ambient === own) return own;
-  if (!own) return ambient;
-  return AbortSignal.any([own, ambient]);
 }

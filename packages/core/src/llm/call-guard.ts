@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { LLMAbortedError, type LLMError, type LLMErrorContext, LLMTimeoutError } from "../errors/llm-error";
 
 export interface CallLimits {
@@ -9,30 +8,43 @@ export interface CallLimits {
 }
 
 /**
- * The abort and timeout bookkeeping of one call, shared by streaming and non-streaming paths.
- * Each attempt gets its own AbortController, linked to the caller's signal; a timer that fires
- * aborts it. SDKs react to an abort in different ways (some throw, some just end the stream), so
- * the guard remembers *why* it aborted and `toError` reports that reason, whatever the SDK did.
+ * The abort and timeout bookkeeping of one call, shared by streaming and non-streaming paths, and
+ * the one place where cancellation reaches a request. It listens directly to the two signals that
+ * may cancel a call — the caller's own `signal` and the ambient one of `runWithAbortSignal` — and
+ * gives each attempt a fresh AbortController for the SDK, which either signal or a timer aborts
+ * (a retry must not start with an aborted signal, and a timeout must not abort the caller's).
+ * SDKs react to an abort in different ways (some throw, some just end the stream), so the guard
+ * remembers *why* it aborted and `toError` reports that reason, whatever the SDK did.
  */
 export class CallGuard {
   private controller: AbortController | undefined;
   private completed = false;
   private timer: NodeJS.Timeout | undefined;
   private timedOutAfterMs: number | undefined;
-  private readonly onCallerAbort = () => this.controller?.abort(this.callerSignal?.reason);
+  private phase: "response" | "idle" = "response";
+  /** Ends a backoff wait early. */
+  private wake: (() => void) | undefined;
+  private readonly ambient: AbortSignal | undefined;
+  private readonly onCallerAbort = (event: Event) => {
+    this.controller?.abort((event.target as AbortSignal).reason);
+    this.wake?.();
+  };
 
   constructor(
     private readonly context: LLMErrorContext,
     private readonly limits: CallLimits,
-    private readonly callerSignal: AbortSignal | undefined,
+    private readonly own: AbortSignal | undefined,
+    ambient: AbortSignal | undefined,
     private readonly mapError: (error: unknown) => LLMError,
   ) {
-    callerSignal?.addEventListener("abort", this.onCallerAbort, { once: true });
+    this.ambient = ambient === own ? undefined : ambient;
+    own?.addEventListener("abort", this.onCallerAbort, { once: true });
+    this.ambient?.addEventListener("abort", this.onCallerAbort, { once: true });
   }
 
   /** Starts an attempt: a fresh signal for the SDK and the response timer. */
   startAttempt(): AbortSignal {
-    this.throwIfCallerAborted();
+    if (this.callerAborted()) throw this.abortedError();
     this.controller = new AbortController();
     this.timedOutAfterMs = undefined;
     this.arm("response");
@@ -51,7 +63,7 @@ export class CallGuard {
 
   /** Throws when an abort or timeout ended the attempt, even if the SDK swallowed it and ended quietly. */
   throwIfInterrupted(): void {
-    if (this.timedOutAfterMs !== undefined || this.callerSignal?.aborted) throw this.toError(undefined);
+    if (this.timedOutAfterMs !== undefined || this.callerAborted()) throw this.toError(undefined);
   }
 
   /** The error to report for a failure, preferring the guard's own reasons over what the SDK threw. */
@@ -60,18 +72,22 @@ export class CallGuard {
       const message = this.phase === "idle" ? `the stream went silent for ${this.timedOutAfterMs} ms (idleTimeoutMs)` : `no response within ${this.timedOutAfterMs} ms (timeoutMs)`;
       return new LLMTimeoutError({ ...this.context, message, timeoutMs: this.timedOutAfterMs });
     }
-    if (this.callerSignal?.aborted) return this.abortedError();
+    if (this.callerAborted()) return this.abortedError();
     return this.mapError(error);
   }
 
-  /** Waits before a retry; an abort by the caller cuts the wait short. */
+  /** Waits before a retry; an abort by either signal cuts the wait short. */
   async backoff(ms: number): Promise<void> {
     this.clearTimer();
-    try {
-      await sleep(ms, undefined, this.callerSignal ? { signal: this.callerSignal } : undefined);
-    } catch {
-      throw this.abortedError();
+    if (!this.callerAborted()) {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.timer = setTimeout(resolve, ms);
+      });
+      this.wake = undefined;
+      this.clearTimer();
     }
+    if (this.callerAborted()) throw this.abortedError();
   }
 
   /** The call finished normally: nothing is left to cancel. */
@@ -79,15 +95,18 @@ export class CallGuard {
     this.completed = true;
   }
 
-  /** Ends the call: timers cleared, the in-flight request cancelled unless it completed, the caller's signal released. */
+  /** Ends the call: timers cleared, the in-flight request cancelled unless it completed, the signals released. */
   dispose(): void {
     this.clearTimer();
     // Aborting a finished request would only cost a DOMException and a walk through the SDK's signals.
     if (!this.completed) this.controller?.abort();
-    this.callerSignal?.removeEventListener("abort", this.onCallerAbort);
+    this.own?.removeEventListener("abort", this.onCallerAbort);
+    this.ambient?.removeEventListener("abort", this.onCallerAbort);
   }
 
-  private phase: "response" | "idle" = "response";
+  private callerAborted(): boolean {
+    return this.own?.aborted === true || this.ambient?.aborted === true;
+  }
 
   private arm(phase: "response" | "idle"): void {
     this.clearTimer();
@@ -106,10 +125,6 @@ export class CallGuard {
   private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-  }
-
-  private throwIfCallerAborted(): void {
-    if (this.callerSignal?.aborted) throw this.abortedError();
   }
 
   private abortedError(): LLMAbortedError {

@@ -2,7 +2,7 @@ import { LLMEmptyResponseError, LLMError, type LLMErrorContext } from "../errors
 import { type ErrorMappingContext, type ProviderErrorInfo, describeCause, isNetworkError, toLLMError } from "../errors/provider-error-info";
 import { type Prompt, toChatFormat } from "../prompt/chat-format";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "../retry/retry-policy";
-import { effectiveSignal } from "./abort-scope";
+import { currentAbortSignal } from "./abort-scope";
 import { CallGuard, type CallLimits } from "./call-guard";
 import { type LLMOptions, mergeOptions } from "./llm-options";
 import { type LLMRequest, type ProviderGenerateResult } from "./llm-request";
@@ -163,7 +163,9 @@ export abstract class LLM {
 
   private createGuard(signal: AbortSignal | undefined): CallGuard {
     const limits: CallLimits = { timeoutMs: this.timeoutMs, idleTimeoutMs: this.idleTimeoutMs };
-    return new CallGuard(this.errorContext(), limits, effectiveSignal(signal), (error) => this.mapError(error));
+    // The ambient signal of `runWithAbortSignal` is read when the call starts (for a stream: when
+    // its iteration begins), in the async context of the code that makes the call.
+    return new CallGuard(this.errorContext(), limits, signal, currentAbortSignal(), (error) => this.mapError(error));
   }
 
   /** The one retry loop: attempts until success, a non-retryable error, or the retries run out. */

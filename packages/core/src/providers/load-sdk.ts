@@ -1,3 +1,4 @@
+import { asClause } from "../errors/error-text";
 import { LLMConfigurationError, type LLMErrorContext } from "../errors/llm-error";
 
 const INSTALL_HINT: Record<string, string> = {
@@ -33,9 +34,9 @@ function describeLoadFailure(packageName: string, context: LLMErrorContext, erro
   if (missing) {
     return new LLMConfigurationError({
       ...context,
-      message: `the "${packageName}" package is needed for this model but is not installed. Install it: ${INSTALL_HINT[packageName] ?? `npm install ${packageName}`}`,
+      message: `the "${packageName}" package is needed for this model but is not installed: run ${INSTALL_HINT[packageName] ?? `npm install ${packageName}`}`,
     });
   }
   // Installed but broken (wrong version, failed native dependency...): say so, not "missing".
-  return new LLMConfigurationError({ ...context, message: `the "${packageName}" package failed to load: ${message}`, cause: error });
+  return new LLMConfigurationError({ ...context, message: `the "${packageName}" package failed to load: ${asClause(message)}`, cause: error });
 }

@@ -25,7 +25,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  */
 export function retryDelayMs(error: LLMError, retry: number, policy: RetryPolicy, random = Math.random): number | undefined {
   if (!error.retryable || retry >= policy.maxRetries) return undefined;
-  if (error instanceof LLMRateLimitError && error.retryAfterMs !== undefined) {
+  if (LLMRateLimitError.isInstance(error) && error.retryAfterMs !== undefined) {
     return error.retryAfterMs <= policy.maxRetryAfterMs ? error.retryAfterMs : undefined;
   }
   const step = Math.min(policy.initialDelayMs * 2 ** retry, policy.maxDelayMs);

@@ -53,6 +53,8 @@ describe.each(harnesses)("$name: faults through the official SDK", (harness) => 
     expect(error).toBeInstanceOf(LLMConnectionError);
     expect(error).toMatchObject({ retryable: true, provider: harness.name });
     expect((error as Error).message).toMatch(/ECONNREFUSED/);
+    // One sentence: "Connection error: fetch failed: connect ECONNREFUSED …", never "Connection error.: fetch failed".
+    expect((error as Error).message).not.toMatch(/[.!?;,]\s*:|:\s*[.:;,]/);
     // Two backoffs of at least 0.75 × 100 and 0.75 × 200 ms: the attempts really were repeated.
     expect(elapsedWithRetries).toBeGreaterThanOrEqual(225);
     expect(everythingAbout(error)).not.toContain(VALID_KEY);

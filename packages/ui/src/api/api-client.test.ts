@@ -83,4 +83,26 @@ describe("ApiClient", () => {
     expect(await api.hasTheme()).toBe(false);
     expect(await api.hasTheme()).toBe(true);
   });
+
+  it("loads the config and reads from its header whether the server has a theme", async () => {
+    const config = (theme?: string) => new Response(JSON.stringify({ supports_upload: true }), { headers: { "content-type": "application/json", ...(theme === undefined ? {} : { "x-ragbits-theme": theme }) } });
+    const mock = mockFetch(config("css"), config("none"), config(), config("maybe"));
+    restore = mock.restore;
+    const loaded = await api.config();
+    expect(loaded.theme).toBe("css");
+    expect(loaded.config.supports_upload).toBe(true);
+    expect(loaded.config.customization).toBeNull();
+    expect((await api.config()).theme).toBe("none");
+    // Python Ragbits says nothing: the UI has to ask /api/theme itself.
+    expect((await api.config()).theme).toBeNull();
+    expect((await api.config()).theme).toBeNull();
+    expect(mock.calls.map(([url]) => url)).toEqual(Array(4).fill("http://host.test/chat/api/config"));
+  });
+
+  it("surfaces an error answer to /api/config", async () => {
+    const mock = mockFetch(json({ detail: "Service unavailable" }, 503));
+    restore = mock.restore;
+    await expect(api.config()).rejects.toMatchObject({ status: 503, message: "Service unavailable" });
+  });
 });
+

@@ -1,6 +1,13 @@
 import { ApiError, toApiError } from "./api-error";
-import { type ChatRequest, type FeedbackType, type JsonObject, type ServerConfig, type User } from "./protocol-types";
+import { type ChatMessageRequest, type FeedbackType, type RagbitsConfig, THEME_HEADER, type ThemeAvailability, type User } from "@ragbits/chat/client";
+import type { JsonObject } from "../util/json-types";
 import { normalizeConfig } from "./normalize-config";
+
+export interface LoadedConfig {
+  config: RagbitsConfig;
+  /** Whether GET /api/theme serves a stylesheet, as the server said; null when it did not say (Python Ragbits). */
+  theme: ThemeAvailability | null;
+}
 
 export interface LoginResult {
   success: boolean;
@@ -19,12 +26,13 @@ export class ApiClient {
     return new URL(`api/${path}`, this.root).toString();
   }
 
-  async config(): Promise<ServerConfig> {
-    return normalizeConfig(await this.json("config"));
+  async config(): Promise<LoadedConfig> {
+    const response = await fetch(this.url("config"), { credentials: "same-origin" });
+    return { config: normalizeConfig(await this.readJson(response, "config")), theme: themeAvailability(response.headers.get(THEME_HEADER)) };
   }
 
   /** Starts a chat turn; the caller reads the event stream from the response. */
-  async chat(request: ChatRequest, signal: AbortSignal): Promise<Response> {
+  async chat(request: ChatMessageRequest, signal: AbortSignal): Promise<Response> {
     const response = await fetch(this.url("chat"), {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
@@ -92,7 +100,10 @@ export class ApiClient {
   }
 
   private async json(path: string, init: RequestInit = {}): Promise<unknown> {
-    const response = await fetch(this.url(path), { credentials: "same-origin", ...init });
+    return this.readJson(await fetch(this.url(path), { credentials: "same-origin", ...init }), path);
+  }
+
+  private async readJson(response: Response, path: string): Promise<unknown> {
     if (!response.ok) throw await toApiError(response);
     try {
       return await response.json();
@@ -100,4 +111,9 @@ export class ApiClient {
       throw new ApiError(response.status, `The server's answer to ${path} is not JSON.`);
     }
   }
+}
+
+function themeAvailability(header: string | null): ThemeAvailability | null {
+  const value = header?.trim().toLowerCase();
+  return value === "css" || value === "none" ? value : null;
 }

@@ -36,4 +36,14 @@ describe("normalizeConfig", () => {
     expect(c.feedback.like).toEqual({ enabled: false, form: null });
     expect(c.authentication.auth_types).toEqual(["credentials"]);
   });
+
+  it("fills the customization keys an older Ragbits server leaves out", () => {
+    const c = normalizeConfig({ customization: { header: null, welcome_message: "Hello", starter_questions: ["A?", 7] } });
+    expect(c.customization).toEqual({
+      header: { title: null, subtitle: null, logo: null },
+      welcome_message: "Hello",
+      starter_questions: ["A?"],
+      meta: { favicon: null, page_title: null },
+    });
+  });
 });

@@ -1,16 +1,17 @@
-import { type FeedbackItem, type JsonSchema, type ServerConfig } from "./protocol-types";
+import type { CustomizationSettings, FeedbackItemSettings, RagbitsConfig } from "@ragbits/chat/client";
+import type { JsonSchema } from "../util/json-types";
 
 /**
  * /api/config with every key present and of the right type, whatever the server (or an older
  * Python Ragbits) sent, so the rest of the UI never checks for missing fields.
  */
-export function normalizeConfig(raw: unknown): ServerConfig {
+export function normalizeConfig(raw: unknown): RagbitsConfig {
   const c = (isObject(raw) ? raw : {}) as Record<string, any>;
   const feedback = isObject(c.feedback) ? c.feedback : {};
   const auth = isObject(c.authentication) ? c.authentication : {};
   return {
     feedback: { like: feedbackItem(feedback.like), dislike: feedbackItem(feedback.dislike) },
-    customization: isObject(c.customization) ? c.customization : null,
+    customization: customization(c.customization),
     user_settings: { form: schemaOrNull(isObject(c.user_settings) ? c.user_settings.form : null) },
     supports_upload: c.supports_upload === true,
     debug_mode: c.debug_mode === true,
@@ -24,7 +25,24 @@ export function normalizeConfig(raw: unknown): ServerConfig {
   };
 }
 
-function feedbackItem(raw: unknown): FeedbackItem {
+// Older Ragbits servers send fewer keys (no `meta`, no `starter_questions`, a null `header`).
+function customization(raw: unknown): CustomizationSettings | null {
+  if (!isObject(raw)) return null;
+  const header = isObject(raw.header) ? raw.header : {};
+  const meta = isObject(raw.meta) ? raw.meta : {};
+  return {
+    header: { title: stringOrNull(header.title), subtitle: stringOrNull(header.subtitle), logo: stringOrNull(header.logo) },
+    welcome_message: stringOrNull(raw.welcome_message),
+    starter_questions: Array.isArray(raw.starter_questions) ? raw.starter_questions.filter((q: unknown): q is string => typeof q === "string") : null,
+    meta: { favicon: stringOrNull(meta.favicon), page_title: stringOrNull(meta.page_title) },
+  };
+}
+
+function stringOrNull(raw: unknown): string | null {
+  return typeof raw === "string" ? raw : null;
+}
+
+function feedbackItem(raw: unknown): FeedbackItemSettings {
   const item = isObject(raw) ? raw : {};
   return { enabled: item.enabled === true, form: schemaOrNull(item.form) };
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiClient } from "../api/api-client";
-import { type JsonObject, type ServerConfig, type User } from "../api/protocol-types";
+import type { RagbitsConfig, User } from "@ragbits/chat/client";
+import type { JsonObject } from "../util/json-types";
 import { loadUserSettings, saveUserSettings } from "../chat/user-settings";
 import { LoginPage } from "../components/login-page";
 import { type Toast, Toasts } from "../components/toasts";
@@ -12,8 +13,8 @@ import { applyPageMeta, linkServerTheme } from "./page-meta";
 type Phase =
   | { kind: "loading" }
   | { kind: "failed"; message: string }
-  | { kind: "signed-out"; config: ServerConfig }
-  | { kind: "ready"; config: ServerConfig; user: User | null };
+  | { kind: "signed-out"; config: RagbitsConfig }
+  | { kind: "ready"; config: RagbitsConfig; user: User | null };
 
 const TOAST_MS = 4000;
 
@@ -27,8 +28,9 @@ export function App({ root }: { root: string }) {
   const load = useCallback(async () => {
     setPhase({ kind: "loading" });
     try {
-      const config = await api.config();
+      const { config, theme } = await api.config();
       applyPageMeta(config);
+      void linkServerTheme(api, theme);
       if (!config.authentication.enabled) return setPhase({ kind: "ready", config, user: null });
       const user = await api.user();
       setPhase(user ? { kind: "ready", config, user } : { kind: "signed-out", config });
@@ -39,7 +41,6 @@ export function App({ root }: { root: string }) {
 
   useEffect(() => {
     void load();
-    void linkServerTheme(api);
   }, [api, load]);
 
   if (phase.kind === "loading") return <Centered text="Loading…" />;
@@ -71,13 +72,13 @@ export function App({ root }: { root: string }) {
 }
 
 // The login answer may omit the user; /api/user then says who signed in.
-async function signedIn(api: ApiClient, config: ServerConfig, user: User | null, setPhase: (p: Phase) => void): Promise<void> {
+async function signedIn(api: ApiClient, config: RagbitsConfig, user: User | null, setPhase: (p: Phase) => void): Promise<void> {
   setPhase({ kind: "ready", config, user: user ?? (await api.user().catch(() => null)) });
 }
 
 interface SessionProps {
   api: ApiClient;
-  config: ServerConfig;
+  config: RagbitsConfig;
   user: User | null;
   notify: (text: string, kind?: "info" | "error") => void;
   theme: ReturnType<typeof useTheme>["theme"];

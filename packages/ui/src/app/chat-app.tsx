@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { type JsonObject, type User } from "../api/protocol-types";
+import type { User } from "@ragbits/chat/client";
+import type { JsonObject } from "../util/json-types";
 import { AppContext, type AppServices } from "../components/app-context";
 import { Composer } from "../components/composer";
 import { DebugPanel } from "../components/debug-panel";

@@ -1,5 +1,6 @@
 import { type ApiClient } from "../api/api-client";
-import { type JsonObject, type ServerConfig, type User } from "../api/protocol-types";
+import type { RagbitsConfig, User } from "@ragbits/chat/client";
+import type { JsonObject } from "../util/json-types";
 import { browserTimezone } from "../chat/build-request";
 import { ChatController } from "../chat/chat-controller";
 import { type AppServices, type Notify } from "../components/app-context";
@@ -9,7 +10,7 @@ import { readStored, writeStored } from "../util/local-store";
 
 interface Options {
   api: ApiClient;
-  config: ServerConfig;
+  config: RagbitsConfig;
   user: User | null;
   notify: Notify;
   userSettings: () => JsonObject | null;

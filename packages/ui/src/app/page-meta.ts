@@ -1,10 +1,10 @@
 import { type ApiClient } from "../api/api-client";
-import { type ServerConfig } from "../api/protocol-types";
+import type { RagbitsConfig, ThemeAvailability } from "@ragbits/chat/client";
 import { looksLikeUrl } from "../components/brand";
 import { safeImageUrl } from "../util/safe-url";
 
 /** Page title and favicon from `customization.meta`. */
-export function applyPageMeta(config: ServerConfig): void {
+export function applyPageMeta(config: RagbitsConfig): void {
   const c = config.customization;
   document.title = c?.meta?.page_title || c?.header?.title || "Ragbits Chat";
   const favicon = c?.meta?.favicon;
@@ -31,9 +31,14 @@ function emojiIcon(text: string): string {
   return `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
-/** Links the server's `--theme` stylesheet after the UI's own, so its variables win. */
-export async function linkServerTheme(api: ApiClient): Promise<void> {
-  if (!(await api.hasTheme())) return;
+/**
+ * Links the server's `--theme` stylesheet after the UI's own, so its variables win. Asks
+ * GET /api/theme only when the server did not say whether it has one (Python Ragbits): asking a
+ * server without a theme answers 404, which browsers log as an error.
+ */
+export async function linkServerTheme(api: ApiClient, theme: ThemeAvailability | null): Promise<void> {
+  if (theme === "none" || document.querySelector("link[data-ragbits-theme]")) return;
+  if (theme === null && !(await api.hasTheme())) return;
   const link = document.createElement("link");
   link.rel = "stylesheet";
   link.href = api.url("theme");

@@ -1,4 +1,5 @@
-import { type ChatRequest, type HistoryMessage, type JsonObject, type RequestContext, type ToolConfirmation } from "../api/protocol-types";
+import type { ChatMessage as HistoryMessage, ChatMessageRequest, ChatRequestContext, ToolConfirmation } from "@ragbits/chat/client";
+import type { JsonObject } from "../util/json-types";
 import { type ChatMessage, type Conversation } from "./chat-types";
 
 export interface RequestOptions {
@@ -12,7 +13,7 @@ export interface RequestOptions {
  * before it): earlier turns as history, and the context that ties the request to the conversation
  * and carries back the server's signed state.
  */
-export function buildChatRequest(conversation: Conversation, message: string, options: RequestOptions = {}): ChatRequest {
+export function buildChatRequest(conversation: Conversation, message: string, options: RequestOptions = {}): ChatMessageRequest {
   return { message, history: toHistory(conversation.messages), context: buildContext(conversation, options) };
 }
 
@@ -26,8 +27,8 @@ export function toHistory(messages: readonly ChatMessage[]): HistoryMessage[] {
   return history;
 }
 
-function buildContext(conversation: Conversation, options: RequestOptions): RequestContext {
-  const context: RequestContext = {};
+function buildContext(conversation: Conversation, options: RequestOptions): ChatRequestContext {
+  const context: ChatRequestContext = {};
   if (conversation.serverConversationId) context.conversation_id = conversation.serverConversationId;
   // The server rejects a state without its signature, so they travel together or not at all.
   if (conversation.state && conversation.signature) {

@@ -1,15 +1,15 @@
 import "fake-indexeddb/auto";
 import { ApiError } from "../api/api-error";
-import { type ChatRequest } from "../api/protocol-types";
+import type { ChatMessageRequest } from "@ragbits/chat/client";
 import { IndexedDbRepository } from "../storage/indexed-db-repository";
 import { bodyOf, controllableBody, eventStreamResponse, settle, sse } from "../test-support/sse-body";
 import { ChatController, type ChatControllerDeps } from "./chat-controller";
 
-type Script = (request: ChatRequest, signal: AbortSignal) => Promise<Response>;
+type Script = (request: ChatMessageRequest, signal: AbortSignal) => Promise<Response>;
 
 /** A controller whose server is a list of scripted answers; records every request it sent. */
 function setup(scripts: Script[], extra: Partial<ChatControllerDeps> = {}) {
-  const requests: ChatRequest[] = [];
+  const requests: ChatMessageRequest[] = [];
   const signals: AbortSignal[] = [];
   const frames: (() => void)[] = [];
   let n = 0;
@@ -185,6 +185,72 @@ describe("ChatController", () => {
     const { controller } = setup([async () => eventStreamResponse(broken)]);
     await controller.send("q");
     expect(last(controller)).toMatchObject({ content: "half an ans", status: "error", error: "The connection to the server was lost." });
+  });
+
+  it("shows an image sent in pieces once its last piece arrives, whatever their order", async () => {
+    const body = controllableBody();
+    const { controller, runFrames } = setup([async () => eventStreamResponse(body.stream)]);
+    const piece = (chunk_index: number, data: string) => ({ type: "chunked_content", content: { id: "img", content_type: "image", chunk_index, total_chunks: 3, mime_type: "data:image/png;base64", data } });
+    const done = controller.send("draw");
+    await settle();
+    body.push(sse([piece(2, "CC"), piece(0, "AA")]));
+    await settle();
+    runFrames();
+    expect(last(controller).images).toBeUndefined();
+    body.push(sse([piece(1, "BB")]));
+    body.end();
+    await done;
+    expect(last(controller)).toMatchObject({ status: "done", images: [{ id: "img", url: "data:image/png;base64,AABBCC" }] });
+  });
+
+  it("shows no partial image when the answer is stopped mid-image", async () => {
+    let body!: ReturnType<typeof controllableBody>;
+    const { controller, runFrames } = setup([
+      async (_r, signal) => {
+        body = controllableBody(signal);
+        return eventStreamResponse(body.stream);
+      },
+    ]);
+    const done = controller.send("draw");
+    await settle();
+    body.push(sse([text("partial"), { type: "chunked_content", content: { id: "i", content_type: "image", chunk_index: 0, total_chunks: 2, mime_type: "data:image/png;base64", data: "AA" } }]));
+    await settle();
+    runFrames();
+    controller.stop();
+    await done;
+    expect(last(controller)).toMatchObject({ content: "partial", status: "stopped" });
+    expect(last(controller).images).toBeUndefined();
+    expect(last(controller).error).toBeUndefined();
+  });
+
+  it("reports an image the stream left incomplete, and keeps the text", async () => {
+    const { controller } = setup([answer(text("Here: "), { type: "chunked_content", content: { id: "i", content_type: "image", chunk_index: 0, total_chunks: 2, mime_type: "data:image/png;base64", data: "AA" } })]);
+    await controller.send("draw");
+    expect(last(controller)).toMatchObject({ content: "Here: ", status: "error", error: 'The server\'s answer could not be read: The stream ended before image "i" was complete (1 of 2 pieces)' });
+    expect(last(controller).images).toBeUndefined();
+  });
+
+  it("ends the answer with an error at an event that breaks the protocol, keeping what arrived", async () => {
+    const wire = `${sse([text("fine so far")])}data: not json\n\n${sse([text(" never shown")])}`;
+    const { controller } = setup([async () => eventStreamResponse(bodyOf([wire]))]);
+    await controller.send("q");
+    expect(last(controller)).toMatchObject({ content: "fine so far", status: "error" });
+    expect(last(controller).error).toMatch(/^The server's answer could not be read: Malformed event: the data line is not JSON/);
+  });
+
+  it("reads the bare-value events of older Ragbits servers", async () => {
+    const { controller } = setup([
+      answer(
+        { type: "message_id", content: "old-id" },
+        { type: "conversation_id", content: "old-conv" },
+        { type: "text", content: "plain " },
+        { type: "text", content: "string" },
+        { type: "followup_messages", content: ["Next?"] },
+      ),
+    ]);
+    await controller.send("q");
+    expect(last(controller)).toMatchObject({ serverId: "old-id", content: "plain string", followups: ["Next?"], status: "done" });
+    expect(controller.getSnapshot().conversation.serverConversationId).toBe("old-conv");
   });
 
   it("keeps the raw events and the request context for the debug panel", async () => {

@@ -1,6 +1,6 @@
+import { type ChatMessageRequest, type ChatResponse, type FeedbackType, RagbitsProtocolError, type ToolConfirmation, type WireEvent, readChatResponses } from "@ragbits/chat/client";
 import { ApiError } from "../api/api-error";
-import { type ChatRequest, type FeedbackType, type JsonObject, type RawChatEvent, type ToolConfirmation } from "../api/protocol-types";
-import { readEventStream } from "../api/sse-reader";
+import type { JsonObject } from "../util/json-types";
 import { type ConversationRepository } from "../storage/conversation-repository";
 import { type FrameScheduler } from "../util/frame-scheduler";
 import { newId as defaultNewId } from "../util/new-id";
@@ -11,7 +11,8 @@ import { newConversation, reviveConversation } from "./new-conversation";
 
 export interface DebugEntry {
   at: number;
-  event: RawChatEvent | { type: "malformed"; content: string };
+  /** As it came on the wire (a custom event under its own type; image pieces already joined). */
+  event: WireEvent;
 }
 
 export interface ChatSnapshot {
@@ -20,12 +21,12 @@ export interface ChatSnapshot {
   streamingId: string | null;
   conversations: ConversationSummary[];
   /** The last request and the events it received, for the debug panel. */
-  debug: { request: ChatRequest | null; events: DebugEntry[] };
+  debug: { request: ChatMessageRequest | null; events: DebugEntry[] };
 }
 
 export interface ChatControllerDeps {
   /** POST /api/chat; resolves with the streaming response or rejects with an ApiError. */
-  startChat: (request: ChatRequest, signal: AbortSignal) => Promise<Response>;
+  startChat: (request: ChatMessageRequest, signal: AbortSignal) => Promise<Response>;
   /** Null when the server does not enable conversation history: nothing outlives the page. */
   repository: ConversationRepository | null;
   scheduleFrame: FrameScheduler;
@@ -43,7 +44,7 @@ export interface ChatControllerDeps {
 interface Turn {
   controller: AbortController;
   assistantId: string;
-  pending: RawChatEvent[];
+  pending: ChatResponse[];
   flushScheduled: boolean;
 }
 
@@ -194,7 +195,7 @@ export class ChatController {
     await this.runTurn(turn, request);
   }
 
-  private async runTurn(turn: Turn, request: ChatRequest): Promise<void> {
+  private async runTurn(turn: Turn, request: ChatMessageRequest): Promise<void> {
     let response: Response;
     try {
       response = await this.deps.startChat(request, turn.controller.signal);
@@ -204,10 +205,11 @@ export class ChatController {
       return;
     }
     try {
-      await readEventStream(response.body, {
-        onEvent: (event) => this.enqueue(turn, event),
-        onMalformed: (data) => this.logDebug(turn, { type: "malformed", content: data.slice(0, 2000) }),
-      });
+      for await (const event of readChatResponses(response.body)) {
+        // Stopped: leave the loop, which cancels the body (the server sees the client go away).
+        if (this.turn !== turn) break;
+        this.enqueue(turn, event);
+      }
       this.endTurn(turn, "done");
     } catch (error) {
       this.failTurn(turn, error, "The connection to the server was lost.");
@@ -228,10 +230,10 @@ export class ChatController {
       this.endTurn(turn, "error", `${error.message}. The saved conversation state was discarded; retry to continue without it.`);
       return;
     }
-    this.endTurn(turn, "error", error instanceof ApiError ? error.message : fallback);
+    this.endTurn(turn, "error", describeFailure(error, fallback));
   }
 
-  private enqueue(turn: Turn, event: RawChatEvent): void {
+  private enqueue(turn: Turn, event: ChatResponse): void {
     if (this.turn !== turn) return;
     turn.pending.push(event);
     if (turn.flushScheduled) return;
@@ -257,18 +259,12 @@ export class ChatController {
     void this.persist(conversation);
   }
 
-  private withDebugEvents(events: RawChatEvent[]): ChatSnapshot["debug"] {
+  private withDebugEvents(events: ChatResponse[]): ChatSnapshot["debug"] {
     const debug = this.snapshot.debug;
     if (!this.deps.keepDebugLog) return debug;
     const at = this.now();
-    const added = events.map((event) => ({ at, event }));
+    const added = events.map((event) => ({ at, event: asWireEvent(event) }));
     return { ...debug, events: [...debug.events, ...added].slice(-MAX_DEBUG_EVENTS) };
-  }
-
-  private logDebug(turn: Turn, event: DebugEntry["event"]): void {
-    if (this.turn !== turn || !this.deps.keepDebugLog) return;
-    const debug = this.snapshot.debug;
-    this.set({ debug: { ...debug, events: [...debug.events, { at: this.now(), event }].slice(-MAX_DEBUG_EVENTS) } });
   }
 
   private async persist(conversation: Conversation): Promise<void> {
@@ -291,6 +287,17 @@ export class ChatController {
     this.snapshot = { ...this.snapshot, ...patch };
     for (const listener of this.listeners) listener();
   }
+}
+
+/** What the answer shows when its request failed: the server's words, or what broke in its stream. */
+function describeFailure(error: unknown, fallback: string): string {
+  if (error instanceof ApiError) return error.message;
+  if (RagbitsProtocolError.isInstance(error)) return `The server's answer could not be read: ${error.message}`;
+  return fallback;
+}
+
+function asWireEvent(event: ChatResponse): WireEvent {
+  return event.type === "custom" ? { type: event.customType, content: event.content } : event;
 }
 
 // Until the server's conversation_summary arrives (older servers send none), a new conversation

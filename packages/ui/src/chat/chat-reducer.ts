@@ -1,85 +1,64 @@
-import {
-  type ChatEvent,
-  type ChunkedContent,
-  type ConfirmationRequest,
-  type LiveUpdate,
-  type PlanTask,
-  type RawChatEvent,
-  type Reference,
-} from "../api/protocol-types";
+import type { ChatResponse, ConfirmationRequest, LiveUpdate, Reference, Task } from "@ragbits/chat/client";
 import { safeImageUrl } from "../util/safe-url";
 import { type ChatMessage, type Conversation, type MessageStatus } from "./chat-types";
-import { addChunk } from "./chunk-assembler";
 
 /**
  * Pure state transitions of a conversation: how each stream event changes the answer being
  * streamed and the conversation around it. Unchanged messages keep their identity, so the view
- * can skip re-rendering them.
+ * can skip re-rendering them. Events come from @ragbits/chat/client's reader: parsed, the fields
+ * of each type checked, legacy shapes upgraded and image pieces already reassembled. Fields that
+ * reader does not check are still checked here, since the server is not trusted.
  */
 
 /** Applies events, in order, to the assistant message `messageId`. */
-export function applyEvents(conversation: Conversation, messageId: string, events: readonly RawChatEvent[]): Conversation {
+export function applyEvents(conversation: Conversation, messageId: string, events: readonly ChatResponse[]): Conversation {
   let next = conversation;
   for (const event of events) next = applyEvent(next, messageId, event);
   return next;
 }
 
-export function applyEvent(conversation: Conversation, messageId: string, raw: RawChatEvent): Conversation {
-  const event = upgradeLegacyEvent(raw) as ChatEvent;
-  const c = event.content as never;
+export function applyEvent(conversation: Conversation, messageId: string, event: ChatResponse): Conversation {
   switch (event.type) {
     case "text":
-      return updateMessage(conversation, messageId, (m) => appendText(m, event.content?.text));
+      return updateMessage(conversation, messageId, (m) => appendText(m, event.content.text));
     case "reference":
-      return updateMessage(conversation, messageId, (m) => addReference(m, c));
+      return updateMessage(conversation, messageId, (m) => addReference(m, event.content));
     case "message_id":
-      return updateMessage(conversation, messageId, (m) => withString(m, "serverId", event.content?.message_id));
+      return updateMessage(conversation, messageId, (m) => withString(m, "serverId", event.content.message_id));
     case "conversation_id":
-      return setServerConversationId(conversation, event.content?.conversation_id);
+      return setServerConversationId(conversation, event.content.conversation_id);
     case "conversation_summary":
-      return setSummary(conversation, event.content?.summary);
+      return setSummary(conversation, event.content.summary);
     case "state_update":
       return setState(conversation, event.content);
     case "live_update":
-      return updateMessage(conversation, messageId, (m) => upsertLiveUpdate(m, c));
+      return updateMessage(conversation, messageId, (m) => upsertLiveUpdate(m, event.content));
     case "followup_messages":
-      return updateMessage(conversation, messageId, (m) => setFollowups(m, event.content?.messages));
+      return updateMessage(conversation, messageId, (m) => setFollowups(m, event.content.messages));
     case "image":
-      return updateMessage(conversation, messageId, (m) => addImage(m, event.content?.id, event.content?.url));
-    case "chunked_content":
-      return updateMessage(conversation, messageId, (m) => addImagePiece(m, c));
+      return updateMessage(conversation, messageId, (m) => addImage(m, event.content.id, event.content.url));
     case "clear_message":
       return updateMessage(conversation, messageId, clearAnswer);
     case "usage":
-      return updateMessage(conversation, messageId, (m) => (isObject(event.content?.usage) ? { ...m, usage: event.content.usage } : m));
+      return updateMessage(conversation, messageId, (m) => (isObject(event.content.usage) ? { ...m, usage: event.content.usage } : m));
     case "plan_item":
       return updateMessage(conversation, messageId, (m) => upsertTask(m, event.content?.task));
     case "confirmation_request":
       return updateMessage(conversation, messageId, (m) => addConfirmation(m, event.content?.confirmation_request));
     case "error":
-      return updateMessage(conversation, messageId, (m) => addError(m, event.content?.message));
+      return updateMessage(conversation, messageId, (m) => addError(m, event.content.message));
     default:
-      // Custom, app-defined events: the debug panel shows them; the answer does not change.
+      // Custom, app-defined events (and chunked content that is not an image): the debug panel
+      // shows them; the answer does not change.
       return conversation;
   }
 }
 
-// Older Ragbits servers (before content objects) sent bare values; read them the same way.
-const LEGACY_STRING_KEYS: Record<string, string> = { text: "text", message_id: "message_id", conversation_id: "conversation_id", conversation_summary: "summary" };
-
-function upgradeLegacyEvent(event: RawChatEvent): RawChatEvent {
-  const key = LEGACY_STRING_KEYS[event.type];
-  if (key && typeof event.content === "string") return { type: event.type, content: { [key]: event.content } };
-  if (event.type === "followup_messages" && Array.isArray(event.content)) return { type: event.type, content: { messages: event.content } };
-  return event;
-}
-
-/** Ends the turn: stopped answers keep what arrived; unfinished image pieces are dropped. */
+/** Ends the turn: stopped answers keep what arrived. */
 export function finishMessage(conversation: Conversation, messageId: string, status: MessageStatus, error?: string): Conversation {
   return updateMessage(conversation, messageId, (m) => {
     const finalStatus: MessageStatus = status === "done" && m.error ? "error" : status;
     const next: ChatMessage = { ...m, status: finalStatus };
-    delete next.chunks;
     if (error) next.error = m.error ? `${m.error}\n${error}` : error;
     return next;
   });
@@ -151,13 +130,6 @@ function addImage(m: ChatMessage, id: unknown, url: unknown): ChatMessage {
   return { ...m, images: [...others, { id: imageId, url: safe }] };
 }
 
-function addImagePiece(m: ChatMessage, piece: ChunkedContent): ChatMessage {
-  if (!isObject(piece) || piece.content_type !== "image") return m;
-  const { buffers, image } = addChunk(m.chunks ?? {}, piece);
-  const next: ChatMessage = { ...m, chunks: buffers };
-  return image ? addImage(next, image.id, image.url) : next;
-}
-
 /** `clear_message`: the answer so far is discarded; only its identity and progress remain. */
 function clearAnswer(m: ChatMessage): ChatMessage {
   const cleared: ChatMessage = { id: m.id, role: m.role, content: "", createdAt: m.createdAt };
@@ -166,11 +138,11 @@ function clearAnswer(m: ChatMessage): ChatMessage {
   return cleared;
 }
 
-function upsertTask(m: ChatMessage, task: PlanTask): ChatMessage {
+function upsertTask(m: ChatMessage, task: Task): ChatMessage {
   if (!isObject(task) || typeof task.id !== "string" || typeof task.description !== "string") return m;
   const list = m.plan ?? [];
   const index = list.findIndex((t) => t.id === task.id);
-  const entry: PlanTask = { id: task.id, description: task.description, status: task.status, result: task.result ?? null };
+  const entry: Task = { id: task.id, description: task.description, status: task.status, result: task.result ?? null };
   return { ...m, plan: index === -1 ? [...list, entry] : list.map((t, i) => (i === index ? entry : t)) };
 }
 

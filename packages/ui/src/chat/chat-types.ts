@@ -1,12 +1,5 @@
-import {
-  type ConfirmationRequest,
-  type FeedbackType,
-  type JsonObject,
-  type LiveUpdate,
-  type ModelUsage,
-  type PlanTask,
-  type Reference,
-} from "../api/protocol-types";
+import type { ConfirmationRequest, FeedbackType, LiveUpdate, MessageUsage, Reference, Task } from "@ragbits/chat/client";
+import type { JsonObject } from "../util/json-types";
 
 /** Where an assistant answer is: still arriving, complete, cut short by the user, or failed. */
 export type MessageStatus = "streaming" | "done" | "stopped" | "error";
@@ -14,14 +7,6 @@ export type MessageStatus = "streaming" | "done" | "stopped" | "error";
 export interface ImageItem {
   id: string;
   url: string;
-}
-
-/** The pieces of one `chunked_content` payload received so far. */
-export interface ChunkBuffer {
-  total: number;
-  mimeType: string;
-  parts: Record<number, string>;
-  received: number;
 }
 
 export type ConfirmationDecision = "confirmed" | "declined";
@@ -40,13 +25,11 @@ export interface ChatMessage {
   followups?: string[];
   liveUpdates?: LiveUpdate[];
   images?: ImageItem[];
-  plan?: PlanTask[];
-  usage?: Record<string, ModelUsage>;
+  plan?: Task[];
+  usage?: Record<string, MessageUsage>;
   confirmations?: ConfirmationRequest[];
   confirmationDecisions?: Record<string, ConfirmationDecision>;
   feedback?: FeedbackType;
-  /** Image pieces still arriving; never persisted. */
-  chunks?: Record<string, ChunkBuffer>;
 }
 
 /** Who named the conversation: a user's rename is never overwritten by the server's summary. */

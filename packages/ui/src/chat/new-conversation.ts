@@ -10,11 +10,6 @@ export function newConversation(now: number = Date.now(), id: string = newId()):
  * away cannot resume, so it is shown as stopped.
  */
 export function reviveConversation(stored: Conversation): Conversation {
-  const messages = stored.messages.map((m) => {
-    if (m.status !== "streaming" && !m.chunks) return m;
-    const copy = { ...m, status: m.status === "streaming" ? ("stopped" as const) : m.status };
-    delete copy.chunks;
-    return copy;
-  });
+  const messages = stored.messages.map((m) => (m.status === "streaming" ? { ...m, status: "stopped" as const } : m));
   return { ...stored, messages };
 }

@@ -1,4 +1,4 @@
-import { type JsonObject, type JsonSchema } from "../api/protocol-types";
+import type { JsonObject, JsonSchema } from "../util/json-types";
 import { initialValues, schemaToForm, toPayload } from "../forms/schema-fields";
 import { readStoredJson, writeStored } from "../util/local-store";
 

@@ -1,7 +1,7 @@
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { type ApiClient } from "../api/api-client";
-import { type ServerConfig } from "../api/protocol-types";
+import type { RagbitsConfig } from "@ragbits/chat/client";
 import { type ChatController } from "../chat/chat-controller";
 
 export type Notify = (text: string, kind?: "info" | "error") => void;
@@ -9,7 +9,7 @@ export type Notify = (text: string, kind?: "info" | "error") => void;
 /** What every part of the chat view needs; created once per signed-in session. */
 export interface AppServices {
   api: ApiClient;
-  config: ServerConfig;
+  config: RagbitsConfig;
   controller: ChatController;
   notify: Notify;
 }

@@ -1,8 +1,8 @@
-import { type Customization } from "../api/protocol-types";
+import type { CustomizationSettings } from "@ragbits/chat/client";
 import { safeImageUrl } from "../util/safe-url";
 
 /** Logo, title and subtitle from `customization.header`; a logo is an image URL or an emoji. */
-export function Brand({ customization }: { customization: Customization | null }) {
+export function Brand({ customization }: { customization: CustomizationSettings | null }) {
   const header = customization?.header ?? null;
   const title = header?.title || "Ragbits Chat";
   const logo = header?.logo ?? null;

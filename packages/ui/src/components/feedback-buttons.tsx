@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
-import { type FeedbackType, type JsonObject } from "../api/protocol-types";
+import type { FeedbackType } from "@ragbits/chat/client";
+import type { JsonObject } from "../util/json-types";
 import { type ChatMessage } from "../chat/chat-types";
 import { JsonSchemaForm } from "../forms/json-schema-form";
 import { useServices } from "./app-context";

@@ -1,5 +1,5 @@
 import { memo } from "preact/compat";
-import { type User } from "../api/protocol-types";
+import type { User } from "@ragbits/chat/client";
 import { type ThemeChoice } from "../hooks/use-theme";
 import { useServices } from "./app-context";
 import { Brand } from "./brand";

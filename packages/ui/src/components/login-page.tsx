@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { type ApiClient } from "../api/api-client";
-import { type Customization, type User } from "../api/protocol-types";
+import type { CustomizationSettings, User } from "@ragbits/chat/client";
 import { Brand } from "./brand";
 
 interface Props {
   api: ApiClient;
-  customization: Customization | null;
+  customization: CustomizationSettings | null;
   onSignedIn: (user: User | null) => void;
 }
 

@@ -1,4 +1,4 @@
-import { type ConfirmationRequest, type LiveUpdate, type ModelUsage, type PlanTask, type Reference } from "../api/protocol-types";
+import type { ConfirmationRequest, LiveUpdate, MessageUsage, Reference, Task } from "@ragbits/chat/client";
 import { type ConfirmationDecision, type ImageItem } from "../chat/chat-types";
 import { safeImageUrl, safeLinkUrl } from "../util/safe-url";
 import { Icon } from "./icon";
@@ -22,7 +22,7 @@ export function LiveUpdates({ updates }: { updates: LiveUpdate[] }) {
 
 const TASK_STATUS: Record<string, string> = { pending: "Pending", in_progress: "In progress", completed: "Completed", failed: "Failed" };
 
-export function PlanItems({ tasks }: { tasks: PlanTask[] }) {
+export function PlanItems({ tasks }: { tasks: Task[] }) {
   return (
     <div class="plan">
       <p class="plan-title">Plan</p>
@@ -77,7 +77,7 @@ export function References({ references }: { references: Reference[] }) {
   );
 }
 
-export function UsageSummary({ usage }: { usage: Record<string, ModelUsage> }) {
+export function UsageSummary({ usage }: { usage: Record<string, MessageUsage> }) {
   const models = Object.entries(usage);
   const total = models.reduce(
     (sum, [, u]) => ({ tokens: sum.tokens + (u.total_tokens ?? 0), cost: sum.cost + (u.estimated_cost ?? 0) }),

@@ -1,4 +1,4 @@
-import { type JsonObject, type JsonSchema } from "../api/protocol-types";
+import type { JsonObject, JsonSchema } from "../util/json-types";
 import { JsonSchemaForm } from "../forms/json-schema-form";
 import { Dialog } from "./dialog";
 

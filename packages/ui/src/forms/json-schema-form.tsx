@@ -1,5 +1,5 @@
 import { useMemo, useState } from "preact/hooks";
-import { type JsonObject, type JsonSchema } from "../api/protocol-types";
+import type { JsonObject, JsonSchema } from "../util/json-types";
 import { type FieldSpec, type FormValues, initialValues, schemaToForm, toPayload, validate } from "./schema-fields";
 
 interface Props {

@@ -1,4 +1,4 @@
-import { type JsonObject, type JsonSchema } from "../api/protocol-types";
+import type { JsonObject, JsonSchema } from "../util/json-types";
 
 /**
  * Reads a (simple) JSON Schema of an object into form fields: strings, numbers, integers,

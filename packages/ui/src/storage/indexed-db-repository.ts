@@ -1,4 +1,4 @@
-import { type ChatMessage, type Conversation, type ConversationSummary } from "../chat/chat-types";
+import { type Conversation, type ConversationSummary } from "../chat/chat-types";
 import { type ConversationRepository } from "./conversation-repository";
 
 const CONVERSATIONS = "conversations";
@@ -31,7 +31,7 @@ export class IndexedDbRepository implements ConversationRepository {
   async save(conversation: Conversation): Promise<void> {
     await this.run([CONVERSATIONS, SUMMARIES], "readwrite", (tx) => {
       tx.objectStore(SUMMARIES).put(toSummary(conversation));
-      return tx.objectStore(CONVERSATIONS).put(toRecord(conversation));
+      return tx.objectStore(CONVERSATIONS).put(conversation);
     });
   }
 
@@ -73,16 +73,4 @@ export class IndexedDbRepository implements ConversationRepository {
 
 function toSummary(conversation: Conversation): ConversationSummary {
   return { id: conversation.id, title: conversation.title, updatedAt: conversation.updatedAt };
-}
-
-/** What is stored: everything but image pieces still arriving. */
-function toRecord(conversation: Conversation): Conversation {
-  return { ...conversation, messages: conversation.messages.map(stripTransient) };
-}
-
-function stripTransient(message: ChatMessage): ChatMessage {
-  if (!message.chunks) return message;
-  const copy = { ...message };
-  delete copy.chunks;
-  return copy;
 }

@@ -1,11 +1,12 @@
 import type * as AnthropicSdkModule from "@anthropic-ai/sdk";
 import { LLMConfigurationError } from "../../errors/llm-error";
+import { asClause } from "../../errors/error-text";
 import { type ProviderErrorInfo, describeCause } from "../../errors/provider-error-info";
 import { LLM, type LLMSettings } from "../../llm/llm";
 import { type LLMRequest, type ProviderGenerateResult } from "../../llm/llm-request";
 import { type StreamPart } from "../../llm/stream-part";
 import { LazyClient } from "../lazy-client";
-import { sensitiveHeaderValues } from "../../errors/redact-secrets";
+import { sensitiveHeaderValues } from "../../redact/redact-secrets";
 import { loadSdk } from "../load-sdk";
 import { toAnthropicRequestBody } from "./anthropic-request";
 import { type AnthropicMessageResponse, type AnthropicStreamEvent, anthropicStreamParts, fromAnthropicMessage } from "./anthropic-response";
@@ -68,10 +69,10 @@ export class AnthropicLLM extends LLM {
       const body = error.error as { error?: { type?: string; message?: string } } | undefined;
       const message = body?.error?.message ?? error.message;
       const status = typeof error.status === "number" ? error.status : STREAM_ERROR_STATUS[body?.error?.type ?? ""];
-      if (status === undefined) return { kind: "response", message: `the stream reported an error: ${message}` };
+      if (status === undefined) return { kind: "response", message: `the stream reported an error: ${asClause(message)}` };
       return { kind: "status", status, message, headers: error.headers, requestId: error.requestID ?? undefined, body };
     }
-    if (error instanceof SyntaxError) return { kind: "response", message: `malformed stream frame: ${error.message}` };
+    if (error instanceof SyntaxError) return { kind: "response", message: `malformed stream frame: ${asClause(error.message)}` };
     return undefined;
   }
 

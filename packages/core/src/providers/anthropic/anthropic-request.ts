@@ -109,7 +109,7 @@ function toBlocks(content: string | readonly ContentPart[], context: LLMErrorCon
     const data = parseDataUrl(url);
     if (data) blocks.push({ type: "image", source: { type: "base64", media_type: data.mediaType, data: data.data } });
     else if (/^https?:\/\//.test(url)) blocks.push({ type: "image", source: { type: "url", url } });
-    else throw new LLMInvalidPromptError({ ...context, message: `unsupported image URL (expected data: or http(s):): ${url.slice(0, 40)}` });
+    else throw new LLMInvalidPromptError({ ...context, message: `unsupported image URL "${url.slice(0, 40)}": Anthropic takes data: and http(s) URLs` });
   }
   return blocks;
 }

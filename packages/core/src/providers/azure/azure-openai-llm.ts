@@ -1,5 +1,5 @@
 import { LLMConfigurationError } from "../../errors/llm-error";
-import { sensitiveHeaderValues } from "../../errors/redact-secrets";
+import { sensitiveHeaderValues } from "../../redact/redact-secrets";
 import { type OpenAIRequestFlavor, maxTokensFieldFor } from "../openai/openai-request";
 import { type OpenAIClientConfig, OpenAILLM, type OpenAILLMSettings } from "../openai/openai-llm";
 

@@ -2,7 +2,7 @@ import { type ProviderErrorInfo } from "../../errors/provider-error-info";
 import { LLM, type LLMSettings } from "../../llm/llm";
 import { type LLMRequest, type ProviderGenerateResult } from "../../llm/llm-request";
 import { type StreamPart } from "../../llm/stream-part";
-import { sensitiveHeaderValues } from "../../errors/redact-secrets";
+import { sensitiveHeaderValues } from "../../redact/redact-secrets";
 import { loadSdk } from "../load-sdk";
 import { toOllamaRequestBody } from "./ollama-request";
 import { type OllamaChatResponse, fromOllamaResponse, ollamaStreamParts } from "./ollama-response";

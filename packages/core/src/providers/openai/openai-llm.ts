@@ -1,11 +1,12 @@
 import type * as OpenAISdkModule from "openai";
 import { LLMConfigurationError } from "../../errors/llm-error";
+import { asClause } from "../../errors/error-text";
 import { type ProviderErrorInfo, describeCause } from "../../errors/provider-error-info";
 import { LLM, type LLMSettings } from "../../llm/llm";
 import { type LLMRequest, type ProviderGenerateResult } from "../../llm/llm-request";
 import { type StreamPart } from "../../llm/stream-part";
 import { LazyClient } from "../lazy-client";
-import { sensitiveHeaderValues } from "../../errors/redact-secrets";
+import { sensitiveHeaderValues } from "../../redact/redact-secrets";
 import { loadSdk } from "../load-sdk";
 import { type OpenAIRequestFlavor, maxTokensFieldFor, toOpenAIRequestBody } from "./openai-request";
 import { type OpenAIChunk, type OpenAICompletion, fromOpenAICompletion, openAIStreamParts } from "./openai-response";
@@ -93,10 +94,10 @@ export class OpenAILLM extends LLM {
       const body = error.error as { message?: string } | undefined;
       const message = body?.message ?? error.message;
       // An error object inside the stream itself (no HTTP status) is a failed response, not a transport failure.
-      if (typeof error.status !== "number") return { kind: "response", message: `the stream reported an error: ${message}` };
+      if (typeof error.status !== "number") return { kind: "response", message: `the stream reported an error: ${asClause(message)}` };
       return { kind: "status", status: error.status, message, headers: error.headers, requestId: error.requestID ?? undefined, body };
     }
-    if (error instanceof SyntaxError) return { kind: "response", message: `malformed stream frame: ${error.message}` };
+    if (error instanceof SyntaxError) return { kind: "response", message: `malformed stream frame: ${asClause(error.message)}` };
     return undefined;
   }
 
