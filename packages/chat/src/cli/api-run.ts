@@ -39,23 +39,12 @@ export async function apiRun(target: string, options: ApiRunOptions): Promise<Ru
   return running;
 }
 
-/**
- * `api.run()`, with its own "Ragbits chat is running" log line left out: the banner above says the
- * same to the person at the terminal, and one announcement is enough. RunOptions has no switch for
- * that line yet, so the logger skips info lines for the moment run() takes (after setup(), whose
- * logs stay visible: run() only binds the port and announces it).
- */
+/** `api.run()` without its own "running" log line: the banner above tells the person at the terminal. */
 async function listen(api: RagbitsAPI, { host, port }: ApiRunOptions): Promise<RunningServer> {
-  await api.setup();
-  const { logger } = api;
-  const level = logger.level;
-  if (logger.levelVal < logger.levels.values.warn!) logger.level = "warn";
   try {
-    return await api.run({ host, port });
+    return await api.run({ host, port, quiet: true });
   } catch (error) {
     throw new CliError(describeListenError(error, host, port), { cause: error });
-  } finally {
-    logger.level = level;
   }
 }
 

@@ -1,4 +1,5 @@
 import { readSessionId } from "../auth/session-cookie";
+import { THEME_HEADER } from "../protocol/config-response";
 import { type ApiContext, type RouteInput, type Session } from "./api-context";
 import { buildConfigResponse } from "./config-response";
 import { type ApiRequest } from "./http/api-request";
@@ -29,7 +30,12 @@ export interface ApiHandlerOptions {
   ready: () => Promise<void>;
 }
 
-const configRoute: RouteHandler = async ({ context }) => jsonResponse(buildConfigResponse(context.chat, { debugMode: context.debugMode, authEnabled: context.auth !== undefined }));
+/**
+ * GET /api/config. The body stays byte-exact Ragbits; whether a theme exists travels in a header,
+ * so our UI asks /api/theme only when there is one (Python Ragbits' UI, seeing no header, asks anyway).
+ */
+const configRoute: RouteHandler = async ({ context }) =>
+  jsonResponse(buildConfigResponse(context.chat, { debugMode: context.debugMode, authEnabled: context.auth !== undefined }), 200, { [THEME_HEADER]: context.themePath ? "css" : "none" });
 
 /**
  * The whole HTTP API, transport-neutral: an `ApiRequest` in, an `ApiResponse` out. Routing,

@@ -54,6 +54,8 @@ export interface RunOptions {
   host?: string;
   /** Default 8000; 0 picks a free port. */
   port?: number;
+  /** Leave out the "Ragbits chat is running" log line (when you announce the URL yourself). */
+  quiet?: boolean;
 }
 
 export interface RunningServer {
@@ -159,7 +161,7 @@ export class RagbitsAPI {
     return this.setupPromise;
   }
 
-  async run({ host = "127.0.0.1", port = 8000 }: RunOptions = {}): Promise<RunningServer> {
+  async run({ host = "127.0.0.1", port = 8000, quiet = false }: RunOptions = {}): Promise<RunningServer> {
     await this.setup();
     const server = createServer(this.app);
     const connections = new ConnectionTracker(server);
@@ -172,7 +174,7 @@ export class RagbitsAPI {
     });
     const address = server.address() as AddressInfo;
     const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
-    this.logger.info({ url }, "Ragbits chat is running");
+    if (!quiet) this.logger.info({ url }, "Ragbits chat is running");
     return { url, server, close: () => this.closeServer(server, connections) };
   }
 

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type AddressInfo } from "node:net";
 import pino from "pino";
 import { z } from "zod";
@@ -27,6 +30,26 @@ describe("GET /api/config", () => {
       );
     } finally {
       await server.close();
+    }
+  });
+
+  it("says in the x-ragbits-theme header whether /api/theme has a stylesheet, so the UI asks only then", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ragbits-theme-"));
+    const themePath = join(dir, "theme.css");
+    writeFileSync(themePath, ":root { --accent: red; }");
+    const without = await startApi(Bare);
+    const withTheme = await startApi(Bare, { themePath, corsOrigins: ["http://app.example"] });
+    try {
+      expect((await fetch(`${without.url}/api/config`)).headers.get("x-ragbits-theme")).toBe("none");
+      const themed = await fetch(`${withTheme.url}/api/config`, { headers: { origin: "http://app.example" } });
+      expect(themed.headers.get("x-ragbits-theme")).toBe("css");
+      // A UI on another origin may read it.
+      expect(themed.headers.get("access-control-expose-headers")).toContain("x-ragbits-theme");
+      expect(await (await fetch(`${withTheme.url}/api/theme`)).text()).toBe(":root { --accent: red; }");
+    } finally {
+      await without.close();
+      await withTheme.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

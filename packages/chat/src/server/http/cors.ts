@@ -1,3 +1,4 @@
+import { THEME_HEADER } from "../../protocol/config-response";
 import { type ApiRequest } from "./api-request";
 import { type BodyResponse, type ResponseHeaders } from "./api-response";
 
@@ -41,6 +42,6 @@ export class CorsPolicy {
   }
 
   private grant(origin: string): ResponseHeaders {
-    return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true" };
+    return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", "access-control-expose-headers": THEME_HEADER };
   }
 }

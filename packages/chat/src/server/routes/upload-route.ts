@@ -64,4 +64,5 @@ function hasControlBytesInPartHeaders(bytes: Uint8Array, contentType: string): b
   return false;
 }
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_BYTES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
