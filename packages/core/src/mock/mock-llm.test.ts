@@ -18,7 +18,7 @@ describe("MockLLM", () => {
       { role: "user", content: "Hello  streaming world" },
     ]);
     expect(await collect(stream)).toEqual(["Hello  ", "streaming ", "world"]);
-    expect(stream.usage).toEqual({ promptTokens: 6, completionTokens: 3, totalTokens: 9 });
+    expect(await stream.usage).toEqual({ promptTokens: 6, completionTokens: 3, totalTokens: 9 });
     expect(await llm.generate("echo this")).toBe("echo this");
   });
 
