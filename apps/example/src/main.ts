@@ -24,6 +24,7 @@ export class SimpleStreamingChat extends ChatInterface {
     for await (const chunk of stream) {
       yield this.createTextResponse(chunk);
     }
-    yield this.createUsageResponse(stream);
+    // The stream's totals are promises, resolved now that the loop has finished.
+    yield await this.createUsageResponse(stream);
   }
 }

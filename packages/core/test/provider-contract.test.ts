@@ -38,8 +38,8 @@ describe.each(harnesses)("$name provider through its official SDK", (harness) =>
       const { items, error } = await drain(stream);
       expect(error).toBeUndefined();
       expect(items).toEqual(chunks);
-      expect(stream.text).toBe(chunks.join(""));
-      expect(stream.finishReason).toBe("stop");
+      expect(await stream.text).toBe(chunks.join(""));
+      expect(await stream.finishReason).toBe("stop");
       expect(stream.done).toBe(true);
     });
 
@@ -68,9 +68,9 @@ describe.each(harnesses)("$name provider through its official SDK", (harness) =>
       server.enqueue({ text: ["a", "b"], usage: { promptTokens: 11, completionTokens: 7, cachedPromptTokens: 3, reasoningTokens: 2 } });
       const stream = harness.createLLM(server).generateStreaming("Hi");
       await drain(stream);
-      expect(stream.usage).toMatchObject({ promptTokens: 11, completionTokens: 7, totalTokens: 18 });
-      if (harness.reportsCachedTokens) expect(stream.usage).toMatchObject({ cachedPromptTokens: 3, reasoningTokens: 2 });
-      expect(stream.metadata).toMatchObject({ provider: harness.name, retries: 0 });
+      expect(await stream.usage).toMatchObject({ promptTokens: 11, completionTokens: 7, totalTokens: 18 });
+      if (harness.reportsCachedTokens) expect(await stream.usage).toMatchObject({ cachedPromptTokens: 3, reasoningTokens: 2 });
+      expect(await stream.metadata).toMatchObject({ provider: harness.name, retries: 0 });
     });
 
     it("accumulates streamed tool-call arguments and yields each call complete", async () => {
@@ -90,8 +90,8 @@ describe.each(harnesses)("$name provider through its official SDK", (harness) =>
       ]);
       if (harness.keepsToolCallIds) expect(calls.map((call) => call.id)).toEqual(["call_a", "call_b"]);
       expect(new Set(calls.map((call) => call.id)).size).toBe(2);
-      expect(stream.finishReason).toBe("tool_calls");
-      expect(stream.toolCalls).toEqual(calls);
+      expect(await stream.finishReason).toBe("tool_calls");
+      expect(await stream.toolCalls).toEqual(calls);
     });
 
     it("reports malformed tool-call arguments instead of dropping them", async () => {
@@ -109,7 +109,7 @@ describe.each(harnesses)("$name provider through its official SDK", (harness) =>
       expect(withReasoning.items).toEqual([{ type: "reasoning", text: "Let me" }, { type: "reasoning", text: " think." }, "Answer"]);
       const plain = llm.generateStreaming("Q?");
       expect((await drain(plain)).items).toEqual(["Answer"]);
-      expect(plain.reasoning).toBe("Hmm.");
+      expect(await plain.reasoning).toBe("Hmm.");
     });
 
     it("closes the upstream connection when the caller breaks out of the loop", async () => {
@@ -158,7 +158,7 @@ describe.each(harnesses)("$name provider through its official SDK", (harness) =>
       expect(error).toBeUndefined();
       expect(items).toEqual(["recovered"]);
       expect(server.requests).toHaveLength(2);
-      expect(stream.metadata.retries).toBe(1);
+      expect((await stream.metadata).retries).toBe(1);
     });
 
     it("retries a 429 after the Retry-After delay, then succeeds", async () => {

@@ -9,7 +9,6 @@ import {
   type ImageResponse,
   type LiveUpdateResponse,
   type LiveUpdateType,
-  type MessageUsage,
   type PlanItemResponse,
   type ReferenceResponse,
   type StateUpdateResponse,
@@ -29,7 +28,9 @@ import {
   createStateUpdate,
   createTextResponse,
   createUsageResponse,
+  type UsageRecords,
   type UsageSource,
+  type UsageStream,
 } from "../responses/create-responses";
 import { type StateSigner, defaultStateSigner } from "../state/state-signing";
 import { type HistoryPersistence } from "../history/history-persistence";
@@ -119,9 +120,16 @@ export abstract class ChatInterface {
     return createClearMessageResponse();
   }
 
-  /** Usage per model, from @ragbits/core usage (with its model name) or a finished LLMStream. */
-  createUsageResponse(usage: UsageSource | UsageSource[] | Record<string, MessageUsage>, model?: string): UsageResponse {
-    return createUsageResponse(usage, model);
+  /**
+   * Usage per model. From @ragbits/core usage (with its model name) or a `generateWithMetadata`
+   * result it returns the response; from an LLMStream it returns a promise of it, resolved from the
+   * stream's totals: `yield await this.createUsageResponse(stream)` after the loop.
+   */
+  createUsageResponse(usage: UsageSource | readonly UsageSource[] | UsageRecords, model?: string): UsageResponse;
+  createUsageResponse(usage: UsageStream | readonly (UsageSource | UsageStream)[], model?: string): Promise<UsageResponse>;
+  createUsageResponse(usage: UsageSource | UsageStream | readonly (UsageSource | UsageStream)[] | UsageRecords, model?: string): UsageResponse | Promise<UsageResponse> {
+    // The same overloads as the function's; its implementation signature takes every input.
+    return (createUsageResponse as (input: typeof usage, model?: string) => UsageResponse | Promise<UsageResponse>)(usage, model);
   }
 
   createPlanItemResponse(task: Parameters<typeof createPlanItemResponse>[0]): PlanItemResponse {

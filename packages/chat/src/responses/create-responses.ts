@@ -51,14 +51,43 @@ export function createClearMessageResponse(): ClearMessageResponse {
   return { type: "clear_message", content: {} };
 }
 
-/** Something with token usage: a @ragbits/core Usage, or a finished LLMStream (its usage and model are read). */
-export type UsageSource = Usage | { usage: Usage | null; metadata: { model: string } };
+/** Usage with the model that spent it: a `generateWithMetadata` result, or any `{ usage, metadata: { model } }`. */
+export interface UsageWithModel {
+  usage: Usage | null;
+  metadata: { model: string };
+}
 
 /**
- * Usage per model. Accepts @ragbits/core usage (`stream.usage` with a model name, or the finished
- * stream itself), several of them, or Ragbits' own per-model records.
+ * A @ragbits/core `LLMStream` (or anything with the same promise-valued `usage` and `metadata`). Its
+ * totals exist once it has completed, so reporting it is asynchronous; an unread stream is read to
+ * get them, a failed one makes the report fail with the stream's error: never a silent empty report.
  */
-export function createUsageResponse(input: UsageSource | UsageSource[] | Record<string, MessageUsage>, model = "unknown"): UsageResponse {
+export interface UsageStream {
+  readonly usage: PromiseLike<Usage | null>;
+  readonly metadata: PromiseLike<{ model: string }>;
+}
+
+/** Something with token usage, known now: @ragbits/core `Usage` (named by `model`), or usage with its model. */
+export type UsageSource = Usage | UsageWithModel;
+
+/** Ragbits' own per-model records, passed through. */
+export type UsageRecords = Record<string, MessageUsage>;
+
+/**
+ * Usage per model. From usage known now (`Usage` with a model name, a `generateWithMetadata`
+ * result, several of them, or Ragbits' own per-model records) it returns the response; from an
+ * `LLMStream` (alone or among others) it returns a promise of it, resolved from the stream's totals:
+ * `yield await this.createUsageResponse(stream)` after the loop over the stream.
+ */
+export function createUsageResponse(input: UsageSource | readonly UsageSource[] | UsageRecords, model?: string): UsageResponse;
+export function createUsageResponse(input: UsageStream | readonly (UsageSource | UsageStream)[], model?: string): Promise<UsageResponse>;
+export function createUsageResponse(input: UsageSource | UsageStream | readonly (UsageSource | UsageStream)[] | UsageRecords, model = "unknown"): UsageResponse | Promise<UsageResponse> {
+  const sources: readonly (UsageSource | UsageStream | UsageRecords)[] = isArray(input) ? input : [input];
+  if (!sources.some(isUsageStream)) return usageResponse(sources as readonly (UsageSource | UsageRecords)[], model);
+  return Promise.all(sources.map(async (source) => (isUsageStream(source) ? { usage: await source.usage, metadata: await source.metadata } : source))).then((known) => usageResponse(known, model));
+}
+
+function usageResponse(sources: readonly (UsageSource | UsageRecords)[], model: string): UsageResponse {
   const byModel: Record<string, MessageUsage> = {};
   const add = (name: string, usage: Usage) => {
     const previous = byModel[name];
@@ -70,21 +99,29 @@ export function createUsageResponse(input: UsageSource | UsageSource[] | Record<
       total_tokens: (previous?.total_tokens ?? 0) + usage.totalTokens,
     };
   };
-  const sources = Array.isArray(input) ? input : [input];
   for (const source of sources) {
     if (isCoreUsage(source)) add(model, source);
-    else if (isStreamLike(source)) {
+    else if (isUsageWithModel(source)) {
+      // A completed call whose provider reported no usage: nothing to count.
       if (source.usage) add(source.metadata.model, source.usage);
     } else Object.assign(byModel, source);
   }
   return { type: "usage", content: { usage: byModel } };
 }
 
+function isArray<T>(value: T | readonly T[] | object): value is readonly T[] {
+  return Array.isArray(value);
+}
+
 function isCoreUsage(value: unknown): value is Usage {
   return typeof (value as Usage).promptTokens === "number";
 }
 
-function isStreamLike(value: unknown): value is { usage: Usage | null; metadata: { model: string } } {
+function isUsageStream(value: unknown): value is UsageStream {
+  return typeof (value as { usage?: { then?: unknown } } | null)?.usage?.then === "function";
+}
+
+function isUsageWithModel(value: unknown): value is UsageWithModel {
   return typeof value === "object" && value !== null && "metadata" in value && "usage" in value;
 }
 

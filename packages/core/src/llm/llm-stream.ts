@@ -10,34 +10,98 @@ export interface StreamItemFilter {
   reasoning: boolean;
 }
 
+/** What a finished stream adds up to. */
+interface StreamTotals {
+  text: string;
+  reasoning: string;
+  toolCalls: ToolCall[];
+  usage: Usage | null;
+  finishReason: FinishReason | null;
+  metadata: LLMMetadata;
+}
+
+type ReadingState = "unread" | "loop" | "background";
+
 /**
- * The result of `generateStreaming`: iterate it once for the chunks; afterwards its fields hold
- * the totals. Breaking out of the loop cancels the underlying HTTP request.
+ * The result of `generateStreaming`: iterate it once for the chunks. Breaking out of the loop
+ * cancels the underlying HTTP request.
+ *
+ * Its totals (`text`, `reasoning`, `toolCalls`, `usage`, `finishReason`, `metadata`) are promises,
+ * so they cannot be read before they exist: each resolves when the stream has completed, and
+ * rejects with the stream's error when it failed (or with an LLMAbortedError when the loop stopped
+ * early: an unfinished answer has no totals). Awaiting a total of a stream nobody iterated reads the
+ * stream for you (its chunks are dropped), as the AI SDK's `streamText` result does — so
+ * `await llm.generateStreaming(prompt).text` works, and a total is never silently missing (reading
+ * a total's property is enough to start that). Read totals after the loop: awaiting one inside the
+ * loop over the same stream would wait for itself.
  */
 export class LLMStream<T = string> implements AsyncIterable<T> {
-  /** The whole text streamed so far. */
-  text = "";
-  /** The whole reasoning streamed so far (also collected when it is not yielded). */
-  reasoning = "";
-  toolCalls: ToolCall[] = [];
-  usage: Usage | null = null;
-  finishReason: FinishReason | null = null;
-  metadata: LLMMetadata;
-  /** True once the stream has completed normally. */
+  /** True once the stream has completed normally (a status, readable at any time). */
   done = false;
 
-  private started = false;
+  private reading: ReadingState = "unread";
+  private settled = false;
+  private readonly draft: StreamTotals;
+  private readonly outcome: Promise<StreamTotals>;
+  private readonly totalPromises = new Map<keyof StreamTotals, Promise<unknown>>();
+  private resolveOutcome!: (totals: StreamTotals) => void;
+  private rejectOutcome!: (error: unknown) => void;
 
   constructor(
     metadata: LLMMetadata,
     private readonly produce: (stream: LLMStream<T>) => AsyncGenerator<T, void, undefined>,
   ) {
-    this.metadata = metadata;
+    this.draft = { text: "", reasoning: "", toolCalls: [], usage: null, finishReason: null, metadata };
+    this.outcome = new Promise<StreamTotals>((resolve, reject) => {
+      this.resolveOutcome = resolve;
+      this.rejectOutcome = reject;
+    });
+    // A failure is reported to the loop; a total nobody asked for must not also be an unhandled rejection.
+    this.outcome.catch(() => undefined);
+  }
+
+  /** The whole text. */
+  get text(): Promise<string> {
+    return this.total("text");
+  }
+
+  /** The whole reasoning (collected even when it was not yielded). */
+  get reasoning(): Promise<string> {
+    return this.total("reasoning");
+  }
+
+  get toolCalls(): Promise<ToolCall[]> {
+    return this.total("toolCalls");
+  }
+
+  /** Token usage, or `null` when the provider reported none. */
+  get usage(): Promise<Usage | null> {
+    return this.total("usage");
+  }
+
+  get finishReason(): Promise<FinishReason | null> {
+    return this.total("finishReason");
+  }
+
+  /** Provider, model that answered, response and request ids, retries spent. */
+  get metadata(): Promise<LLMMetadata> {
+    return this.total("metadata");
+  }
+
+  /**
+   * The text received so far, at any time: after a failure, the partial answer the caller already
+   * saw. Not a total — `await stream.text` is.
+   */
+  get textSoFar(): string {
+    return this.draft.text;
   }
 
   [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    if (this.started) throw new Error("An LLMStream can be iterated only once; call generateStreaming again for a new stream.");
-    this.started = true;
+    if (this.reading === "background") {
+      throw new Error("This LLMStream is already being read: one of its totals was awaited before the loop began, which reads the stream to produce it. Loop over the stream first, then await its totals.");
+    }
+    if (this.reading === "loop") throw new Error("An LLMStream can be iterated only once; call generateStreaming again for a new stream.");
+    this.reading = "loop";
     return this.produce(this);
   }
 
@@ -46,33 +110,88 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
    * @internal used by the LLM base class.
    */
   accept(part: StreamPart, filter: StreamItemFilter): T | undefined {
+    const draft = this.draft;
     switch (part.type) {
       case "text":
-        this.text += part.text;
+        draft.text += part.text;
         return part.text as T;
       case "reasoning":
-        this.reasoning += part.text;
+        draft.reasoning += part.text;
         return filter.reasoning ? ({ type: "reasoning", text: part.text } satisfies Reasoning as T) : undefined;
       case "tool-call":
-        this.toolCalls.push(part.toolCall);
+        draft.toolCalls.push(part.toolCall);
         return filter.toolCalls ? (part.toolCall as T) : undefined;
       case "usage":
-        this.usage = part.usage;
+        draft.usage = part.usage;
         return undefined;
       case "response-metadata":
-        if (part.model) this.metadata.model = part.model;
-        if (part.responseId) this.metadata.responseId = part.responseId;
-        if (part.requestId) this.metadata.requestId = part.requestId;
+        if (part.model) draft.metadata.model = part.model;
+        if (part.responseId) draft.metadata.responseId = part.responseId;
+        if (part.requestId) draft.metadata.requestId = part.requestId;
         return undefined;
       case "finish":
-        this.finishReason = part.finishReason;
-        if (part.rawFinishReason !== undefined) this.metadata.rawFinishReason = part.rawFinishReason;
+        draft.finishReason = part.finishReason;
+        if (part.rawFinishReason !== undefined) draft.metadata.rawFinishReason = part.rawFinishReason;
         return undefined;
     }
   }
 
   /** @internal */
+  setRetries(retries: number): void {
+    this.draft.metadata.retries = retries;
+  }
+
+  /** @internal */
   get isEmpty(): boolean {
-    return this.text === "" && this.reasoning === "" && this.toolCalls.length === 0;
+    return this.draft.text === "" && this.draft.reasoning === "" && this.draft.toolCalls.length === 0;
+  }
+
+  /** @internal */
+  get isSettled(): boolean {
+    return this.settled;
+  }
+
+  /** The stream completed: its totals resolve. @internal */
+  complete(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.done = true;
+    this.resolveOutcome(this.draft);
+  }
+
+  /** The stream failed or was closed early: its totals reject with `error`. @internal */
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.rejectOutcome(error);
+  }
+
+  /**
+   * One promise per total, made on first access. Each is also marked handled: a stream's failure
+   * reaches its loop, and a total that was looked at (a duck-typing probe) but never awaited must
+   * not also become an unhandled rejection. Awaiting it still rejects.
+   */
+  private total<K extends keyof StreamTotals>(key: K): Promise<StreamTotals[K]> {
+    let promise = this.totalPromises.get(key) as Promise<StreamTotals[K]> | undefined;
+    if (!promise) {
+      if (this.reading === "unread") this.readInBackground();
+      promise = this.outcome.then((totals) => totals[key]);
+      promise.catch(() => undefined);
+      this.totalPromises.set(key, promise);
+    }
+    return promise;
+  }
+
+  private readInBackground(): void {
+    this.reading = "background";
+    const items = this.produce(this);
+    void (async () => {
+      // The outcome records how it ended; the error itself is reported through the totals.
+      try {
+        for (let next = await items.next(); !next.done; next = await items.next());
+      } catch {
+        // Reported through the totals.
+      }
+    })();
   }
 }

@@ -1,4 +1,4 @@
-import { LLMEmptyResponseError, LLMError, type LLMErrorContext } from "../errors/llm-error";
+import { LLMAbortedError, LLMEmptyResponseError, LLMError, type LLMErrorContext } from "../errors/llm-error";
 import { type ErrorMappingContext, type ProviderErrorInfo, describeCause, isNetworkError, toLLMError } from "../errors/provider-error-info";
 import { type Prompt, toChatFormat } from "../prompt/chat-format";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "../retry/retry-policy";
@@ -102,7 +102,8 @@ export abstract class LLM {
 
   /**
    * Streams the answer. Items are text strings; `ToolCall`s are added when `tools` are passed and
-   * `Reasoning` when `includeReasoning` is set. After the loop the stream holds usage and metadata.
+   * `Reasoning` when `includeReasoning` is set. Its totals are promises: `await stream.usage`,
+   * `await stream.text`, … resolve once the stream has completed (see LLMStream).
    * Failures before the first chunk are retried; after it they surface, since the caller already
    * has part of an answer.
    */
@@ -190,7 +191,7 @@ export abstract class LLM {
       // Retries cover everything before the first content part: nothing has reached the caller yet.
       const { value: opened, retries } = await this.withRetries(guard, (signal) => this.openStream(request, signal, guard));
       parts = opened.parts;
-      stream.metadata.retries = retries;
+      stream.setRetries(retries);
       for (const part of opened.preamble) stream.accept(part, filter);
       guard.responseStarted();
       for (let next = opened.first; !next.done; next = await parts.next()) {
@@ -201,12 +202,15 @@ export abstract class LLM {
       guard.throwIfInterrupted();
       guard.complete();
       if (stream.isEmpty) throw new LLMEmptyResponseError(this.errorContext());
-      stream.done = true;
+      stream.complete();
     } catch (error) {
-      throw guard.toError(error);
+      const failure = guard.toError(error);
+      stream.fail(failure);
+      throw failure;
     } finally {
       // Runs on completion, on error, and when the caller breaks out of its loop: cancel the request.
       guard.dispose();
+      if (!stream.isSettled) stream.fail(new LLMAbortedError({ ...this.errorContext(), message: "the stream was closed before it finished, so it has no totals" }));
       await closeQuietly(parts);
     }
   }

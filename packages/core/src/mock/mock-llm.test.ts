@@ -1,6 +1,7 @@
 import { LLMAbortedError, LLMEmptyResponseError, LLMTimeoutError } from "../errors/llm-error";
 import { type LLMStream } from "../llm/llm-stream";
 import { type ToolCall } from "../llm/tool-call";
+import { type Message } from "../prompt/chat-format";
 import { MockLLM, splitWords } from "./mock-llm";
 
 async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
@@ -18,7 +19,7 @@ describe("MockLLM", () => {
       { role: "user", content: "Hello  streaming world" },
     ]);
     expect(await collect(stream)).toEqual(["Hello  ", "streaming ", "world"]);
-    expect(stream.usage).toEqual({ promptTokens: 6, completionTokens: 3, totalTokens: 9 });
+    expect(await stream.usage).toEqual({ promptTokens: 6, completionTokens: 3, totalTokens: 9 });
     expect(await llm.generate("echo this")).toBe("echo this");
   });
 
@@ -78,18 +79,70 @@ describe("MockLLM", () => {
     expect(() => stream[Symbol.asyncIterator]()).toThrow(/only once/);
   });
 
-  it("types stream items from the options", () => {
-    const llm = new MockLLM();
-    // Compile-time checks: text only by default, ToolCall added with tools.
+  it("yields ToolCall items only when tools were passed, as the item type says", async () => {
+    const llm = new MockLLM({ response: "calling", toolCalls: [{ id: "call_1", name: "lookup", arguments: { q: "x" } }] });
+    const tools = [{ type: "function" as const, function: { name: "lookup" } }];
+    // The types (checked by `pnpm typecheck`): text only by default, ToolCall added with tools.
     const plain: LLMStream<string> = llm.generateStreaming("x");
-    const withTools: LLMStream<string | ToolCall> = llm.generateStreaming("x", { tools: [] });
-    expect(plain).toBeDefined();
-    expect(withTools).toBeDefined();
+    const withTools: LLMStream<string | ToolCall> = llm.generateStreaming("x", { tools });
+    // @ts-expect-error a call with tools may yield ToolCall items, so its stream is not a stream of strings
+    const mistyped: LLMStream<string> = llm.generateStreaming("x", { tools });
+    const call = { type: "tool_call", id: "call_1", name: "lookup", arguments: { q: "x" }, rawArguments: '{"q":"x"}' };
+    expect(await collect(plain)).toEqual(["calling"]);
+    expect(await plain.toolCalls).toEqual([call]);
+    expect(await collect(withTools)).toEqual(["calling", call]);
+    expect(await collect(mistyped)).toEqual(["calling", call]);
   });
 
   it("splits words keeping whitespace so chunks join back exactly", () => {
     expect(splitWords(" a  b\nc ")).toEqual([" ", "a  ", "b\n", "c "]);
     expect(splitWords("").join("")).toBe("");
+  });
+});
+
+describe("MockLLM in an agent loop", () => {
+  const tools = [{ type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
+  const script = () =>
+    new MockLLM({
+      toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }],
+      response: (messages) => (messages.some((message) => message.role === "tool") ? "It is sunny in Paris." : ""),
+    });
+
+  /** A minimal agent: call the model, run the tools it asks for, send the results back, until it answers. */
+  async function runAgent(llm: MockLLM, conversation: Message[], streaming: boolean): Promise<{ answer: string; steps: number }> {
+    for (let steps = 1; steps <= 5; steps++) {
+      let content = "";
+      let toolCalls: ToolCall[] = [];
+      if (streaming) {
+        for await (const item of llm.generateStreaming(conversation, { tools })) {
+          if (typeof item === "string") content += item;
+          else toolCalls.push(item);
+        }
+      } else {
+        ({ content, toolCalls } = await llm.generateWithMetadata(conversation, { tools }));
+      }
+      if (toolCalls.length === 0) return { answer: content, steps };
+      conversation.push({ role: "assistant", content: content || null, tool_calls: toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.rawArguments } })) });
+      for (const call of toolCalls) conversation.push({ role: "tool", tool_call_id: call.id, content: `sunny in ${String(call.arguments.city)}` });
+    }
+    throw new Error("the agent loop did not end");
+  }
+
+  it.each([false, true])("calls the tool, then answers with text once the tool result is in the prompt (streaming: %p)", async (streaming) => {
+    const llm = script();
+    const conversation: Message[] = [{ role: "user", content: "Weather in Paris?" }];
+    expect(await runAgent(llm, conversation, streaming)).toEqual({ answer: "It is sunny in Paris.", steps: 2 });
+    expect(llm.calls).toHaveLength(2);
+    expect(conversation.map((message) => message.role)).toEqual(["user", "assistant", "tool"]);
+  });
+
+  it("calls the tool again for the next user message of the same conversation", async () => {
+    const llm = script();
+    const conversation: Message[] = [{ role: "user", content: "Weather in Paris?" }];
+    await runAgent(llm, conversation, false);
+    conversation.push({ role: "assistant", content: "It is sunny in Paris." }, { role: "user", content: "And now?" });
+    const next = await llm.generateWithMetadata(conversation, { tools });
+    expect([next.finishReason, next.toolCalls.map((call) => call.name)]).toEqual(["tool_calls", ["get_weather"]]);
   });
 });
 

@@ -21,6 +21,11 @@ export interface MockLLMSettings extends LLMSettings {
   responseStream?: string[];
   /** Pause before each streamed chunk, in ms (cancelled by aborts). */
   chunkDelayMs?: number;
+  /**
+   * Tool calls to make alongside the answer — until the conversation holds a tool result for one of
+   * them after its last user message; then the model answers with text only, so an agent loop over
+   * it ends (as Python Ragbits' MockLLM does). A new user message starts the script again.
+   */
   toolCalls?: MockToolCallScript[];
   reasoning?: string;
   /** Fixed usage; by default words of the prompt and chunks of the answer are counted. */
@@ -47,7 +52,7 @@ export class MockLLM extends LLM {
     this.calls.push(request);
     if (this.script.chunkDelayMs) await sleep(this.script.chunkDelayMs, undefined, { signal });
     const chunks = this.chunksFor(request.messages);
-    const toolCalls = this.toolCalls();
+    const toolCalls = this.toolCallsFor(request.messages);
     return {
       content: chunks.join(""),
       reasoning: this.script.reasoning ?? null,
@@ -68,7 +73,7 @@ export class MockLLM extends LLM {
       if (delay) await sleep(delay, undefined, { signal });
       yield { type: "text", text };
     }
-    const toolCalls = this.toolCalls();
+    const toolCalls = this.toolCallsFor(request.messages);
     for (const toolCall of toolCalls) yield { type: "tool-call", toolCall };
     yield { type: "usage", usage: this.usageFor(request.messages, chunks) };
     yield { type: "finish", finishReason: toolCalls.length ? "tool_calls" : "stop" };
@@ -81,8 +86,17 @@ export class MockLLM extends LLM {
     return splitWords(text);
   }
 
-  private toolCalls(): ToolCall[] {
-    return (this.script.toolCalls ?? []).map((call, index) => createToolCall(call.id ?? `call_mock_${index}`, call.name, call.arguments));
+  /** The scripted calls, or none once the current turn already holds a result for one of them. */
+  private toolCallsFor(messages: readonly Message[]): ToolCall[] {
+    const calls = (this.script.toolCalls ?? []).map((call, index) => createToolCall(call.id ?? `call_mock_${index}`, call.name, call.arguments));
+    if (calls.length === 0) return calls;
+    const ids = new Set(calls.map((call) => call.id));
+    for (let index = messages.length - 1; index >= 0; index--) {
+      const message = messages[index]!;
+      if (message.role === "user") break;
+      if (message.role === "tool" && ids.has(message.tool_call_id)) return [];
+    }
+    return calls;
   }
 
   private usageFor(messages: readonly Message[], chunks: string[]): Usage {

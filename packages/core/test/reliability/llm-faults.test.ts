@@ -2,7 +2,7 @@
  * The LLM layer under the faults the provider contract suite does not already cover, for all four
  * providers through their official SDKs: connection refused, 500/502/503 until the retries run out,
  * one huge chunk, a slow drip. And, for every fault, what `generateStreaming` leaves the caller with
- * (the partial text on `stream.text`, `done` false) and that the thrown error — message, stack,
+ * (the partial text on `stream.textSoFar`, `done` false, totals that reject with the error) and that the thrown error — message, stack,
  * every property, the whole `cause` chain as `util.inspect` prints it — never holds the API key.
  */
 import { createServer } from "node:net";
@@ -77,7 +77,7 @@ describe.each(harnesses)("$name: faults through the official SDK", (harness) => 
     const { items, error } = await drain(stream);
     expect(error).toBeUndefined();
     expect(items.join("")).toBe(HUGE_TEXT);
-    expect(stream.text).toBe(HUGE_TEXT);
+    expect(await stream.text).toBe(HUGE_TEXT);
     expect(stream.done).toBe(true);
   });
 
@@ -110,8 +110,11 @@ describe.each(harnesses)("$name: faults through the official SDK", (harness) => 
       expect(error).toBeInstanceOf(fault.type);
       if (fault.message) expect((error as Error).message).toMatch(fault.message);
       expect(items.join("")).toBe(fault.partial);
-      expect(stream.text).toBe(fault.partial);
+      expect(stream.textSoFar).toBe(fault.partial);
       expect(stream.done).toBe(false);
+      // A failed stream has no totals: they reject with the error the loop saw.
+      await expect(stream.text).rejects.toBe(error);
+      await expect(stream.usage).rejects.toBe(error);
       expect(everythingAbout(error)).not.toContain(VALID_KEY);
     });
 

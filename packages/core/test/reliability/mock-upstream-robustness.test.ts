@@ -1,15 +1,11 @@
 /**
- * KNOWN BUG (failing until fixed in src/testing/mock-upstream-server.ts): the mock upstreams of
- * @ragbits/core/testing — which users run inside their own test processes — turn a client that
- * leaves in the middle of its request body into an unhandled promise rejection ("Error: aborted"),
- * which crashes a Node process running with the default `--unhandled-rejections=throw`.
- *
- * Why: the server is created with `createServer((req, res) => void this.handle(req, res))` (line 78);
- * `handle` awaits `readBody(req)` (line 215), whose `for await (const chunk of req)` rejects when the
- * request is aborted, and nothing catches it.
- * Proposed fix: catch in the request listener — `(req, res) => this.handle(req, res).catch(() =>
- * res.destroy())` — or make `readBody` resolve `undefined` on an aborted request and let `handle`
- * return when `req.destroyed`; count it in `clientAborts` like any other connection the client closed.
+ * Regression test: the mock upstreams of @ragbits/core/testing run inside users' own test processes,
+ * so a client that leaves in the middle of its request body must not become an unhandled promise
+ * rejection ("Error: aborted"), which would crash a Node process running with the default
+ * `--unhandled-rejections=throw`. `handle` awaits the body (`readBody`), whose `for await` over the
+ * request rejects when the client aborts; the request listener catches that and destroys the
+ * response (`createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()))` in
+ * src/testing/mock-upstream-server.ts). Without that catch this test fails.
  */
 import { Socket } from "node:net";
 import { runInThisContext } from "node:vm";
