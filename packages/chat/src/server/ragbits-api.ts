@@ -128,7 +128,7 @@ export class RagbitsAPI {
 
   /** Answers one node:http request (any Node server or framework that exposes `req`/`res`). */
   async handleNode(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    await writeNodeResponse(await this.handler.handle(fromNodeRequest(req)), res);
+    await writeNodeResponse(await this.handler.handle(fromNodeRequest(req, res)), res);
   }
 
   /** A complete Express app: security headers, CORS (when configured), the API and the UI. */

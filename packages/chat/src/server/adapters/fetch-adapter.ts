@@ -24,6 +24,7 @@ export function fromFetchRequest(request: Request, runtime?: unknown): ApiReques
     mountPath: basePath,
     remoteAddress: options.remoteAddress ?? runtimeRemoteAddress(request, runtime),
     header: (name) => request.headers.get(name) ?? undefined,
+    signal: request.signal,
     // Web ReadableStreams are async-iterable in every server runtime (Node 18+, Bun, Deno).
     body: () => (request.body as unknown as AsyncIterable<Uint8Array> | null) ?? EMPTY_BODY,
   };
@@ -70,6 +71,7 @@ function toHeaders(source: ResponseHeaders): Headers {
 function eventStream(response: EventStreamResponse, requestSignal: AbortSignal): ReadableStream<Uint8Array> {
   const events = response.events[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
+  const frame = response.frame ?? sseFrame;
   let keepAlive: ReturnType<typeof setInterval> | undefined;
   let finished = false;
   let cancelled = false;
@@ -100,7 +102,7 @@ function eventStream(response: EventStreamResponse, requestSignal: AbortSignal):
         return;
       }
       (keepAlive as { refresh?: () => void }).refresh?.();
-      controller.enqueue(encoder.encode(sseFrame(next.value)));
+      controller.enqueue(encoder.encode(frame(next.value)));
     },
     cancel: stop,
   });

@@ -10,11 +10,16 @@ interface MountedRequest extends IncomingMessage {
 }
 
 /** A node:http (or Express) request as the API handler sees it. */
-export function fromNodeRequest(req: MountedRequest): ApiRequest {
+export function fromNodeRequest(req: MountedRequest, res?: ServerResponse): ApiRequest {
   const url = req.url ?? "/";
   const query = url.indexOf("?");
   const preParsed = req.readableEnded && req.body !== undefined;
+  let signal: AbortSignal | undefined;
   return {
+    // Made on first use only: most routes never ask.
+    get signal() {
+      return res ? (signal ??= clientGoneSignal(req, res)) : undefined;
+    },
     method: req.method ?? "GET",
     path: query === -1 ? url : url.slice(0, query),
     mountPath: req.baseUrl ?? "",
@@ -27,6 +32,17 @@ export function fromNodeRequest(req: MountedRequest): ApiRequest {
     },
     body: () => (preParsed ? reparsed(req.body) : req),
   };
+}
+
+/** Aborts when the response closes before it was finished: the client went away. */
+function clientGoneSignal(req: IncomingMessage, res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  if (!res.writableFinished && (res.destroyed || req.socket.destroyed)) controller.abort();
+  else
+    res.once("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
+  return controller.signal;
 }
 
 async function* reparsed(body: unknown): AsyncGenerator<Uint8Array> {
@@ -61,11 +77,12 @@ async function writeEventStream(response: EventStreamResponse, res: ServerRespon
     // 'close' before the response finished means the client went away (or stopped the answer).
     if (!res.writableFinished) response.clientGone();
   });
+  const frame = response.frame ?? sseFrame;
   try {
     for await (const event of response.events) {
       if (!open) break;
       keepAlive.refresh();
-      if (!res.write(sseFrame(event))) await drained(res);
+      if (!res.write(frame(event))) await drained(res);
       if (!open) break;
     }
   } finally {

@@ -13,6 +13,11 @@ export interface ApiRequest {
   header(name: string): string | undefined;
   /** The client's address when the transport knows it (login rate limiting keys on it). */
   readonly remoteAddress: string | undefined;
+  /**
+   * Aborted when the client goes away before its answer was written, when the transport can tell
+   * (a route that works before answering, like a non-streaming completion, stops with it).
+   */
+  readonly signal?: AbortSignal;
   /** The raw body bytes, as they arrive; read at most once. */
   body(): AsyncIterable<Uint8Array>;
 }

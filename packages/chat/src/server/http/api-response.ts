@@ -14,6 +14,12 @@ export interface EventStreamResponse {
   status: 200;
   headers: ResponseHeaders;
   events: AsyncIterable<WireEvent>;
+  /**
+   * Writes one event as SSE text (ending with its blank line). Default: `sseFrame`, Ragbits'
+   * `data: <WireEvent JSON>`. A route that speaks another protocol over SSE (OpenAI's
+   * `chat.completion.chunk` frames and `data: [DONE]`) brings its own.
+   */
+  frame?: (event: WireEvent) => string;
   /** Send `: keep-alive` after this long without an event. */
   keepAliveMs: number;
   /** The adapter calls it when the client goes away before the stream ended. */
