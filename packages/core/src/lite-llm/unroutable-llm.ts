@@ -28,6 +28,10 @@ export class UnroutableLLM extends LLM {
     return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }) };
   }
 
+  override configurationProblem(): string {
+    return this.configurationError().message;
+  }
+
   private configurationError(): LLMConfigurationError {
     return new LLMConfigurationError({ ...this.errorContext(), message: `unknown model name "${this.modelName}": use one of ${this.supportedNames}` });
   }

@@ -75,6 +75,16 @@ export abstract class LLM {
     return this.retryPolicy.maxRetries;
   }
 
+  /**
+   * Why this model cannot be called as configured — a missing API key or endpoint, an unknown model
+   * name — as the message its first call would fail with (it names the variable to set, never a
+   * value); `undefined` when nothing is known to be missing. Makes no request and loads no SDK, so
+   * a server can warn at start-up instead of failing the first chat. It cannot tell a wrong key.
+   */
+  configurationProblem(): string | undefined {
+    return undefined;
+  }
+
   /** Generates a complete answer and returns its text. */
   async generate(prompt: Prompt, options?: GenerateOptions): Promise<string> {
     return (await this.generateWithMetadata(prompt, options)).content;

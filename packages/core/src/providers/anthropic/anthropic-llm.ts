@@ -80,11 +80,21 @@ export class AnthropicLLM extends LLM {
     return this.lazyClient.get();
   }
 
+  override configurationProblem(): string | undefined {
+    return this.apiKey() ? undefined : this.missingKeyError().message;
+  }
+
+  private apiKey(): string | undefined {
+    return this.settings.apiKey ?? process.env.ANTHROPIC_API_KEY;
+  }
+
+  private missingKeyError(): LLMConfigurationError {
+    return new LLMConfigurationError({ ...this.errorContext(), message: "no API key: set the ANTHROPIC_API_KEY environment variable or pass `apiKey`" });
+  }
+
   private async createClient(): Promise<MessagesClient> {
-    const apiKey = this.settings.apiKey ?? process.env.ANTHROPIC_API_KEY;
-    if (!apiKey) {
-      throw new LLMConfigurationError({ ...this.errorContext(), message: "no API key: set the ANTHROPIC_API_KEY environment variable or pass `apiKey`" });
-    }
+    const apiKey = this.apiKey();
+    if (!apiKey) throw this.missingKeyError();
     const sdk = await loadSdk("@anthropic-ai/sdk", this.errorContext(), () => import("@anthropic-ai/sdk"));
     this.sdk = sdk;
     const client = new sdk.Anthropic({

@@ -64,6 +64,16 @@ export class OpenAILLM extends LLM {
     }, this.errorContext());
   }
 
+  override configurationProblem(): string | undefined {
+    try {
+      this.clientConfig();
+      return undefined;
+    } catch (error) {
+      if (LLMConfigurationError.isInstance(error)) return error.message;
+      throw error;
+    }
+  }
+
   /** The client settings: the API key, base URL and headers from the constructor, else the environment. */
   protected clientConfig(): OpenAIClientConfig {
     const apiKey = this.settings.apiKey ?? process.env.OPENAI_API_KEY;
