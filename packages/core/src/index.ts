@@ -28,14 +28,16 @@ export { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, type GenerateOptions, LLM,
 export { currentAbortSignal, runWithAbortSignal } from "./llm/abort-scope";
 export { type LLMOptions, type ProviderOptions, mergeOptions } from "./llm/llm-options";
 export { type LLMRequest, type ProviderGenerateResult } from "./llm/llm-request";
-export { type FinishReason, type GenerateResult, type LLMMetadata, type Usage, createUsage } from "./llm/llm-result";
+export { type FallbackAttempt, type FinishReason, type GenerateResult, type LLMMetadata, type PartialResult, type Usage, type UsageIteration, createUsage } from "./llm/llm-result";
 export { LLMStream } from "./llm/llm-stream";
 export { type Reasoning, isReasoning } from "./llm/reasoning";
+export { type Refusal, isRefusal } from "./llm/refusal";
 export { type StreamPart } from "./llm/stream-part";
 export { type Tool, type ToolCall, type ToolChoice, ToolCallAccumulator, createToolCall, isToolCall } from "./llm/tool-call";
 
 // Models
 export { LiteLLM, type LiteLLMConstructor, type LiteLLMSettings } from "./lite-llm/lite-llm";
+export { DEFAULT_FALLBACK_COOLDOWN_MS, FallbackLLM, type FallbackSettings } from "./lite-llm/fallback-llm";
 export { ModelRegistry, type ModelSettings, type ProviderFactory } from "./lite-llm/model-registry";
 export { type ModelRegistryOptions, createModelRegistry, defaultModelRegistry, registerProvider } from "./lite-llm/default-model-registry";
 export { type ProviderId } from "./lite-llm/built-in-providers";
@@ -56,12 +58,18 @@ export {
   LLMError,
   type LLMErrorContext,
   LLMInvalidPromptError,
+  LLMRefusalError,
   LLMResponseError,
   LLMTimeoutError,
 } from "./errors/llm-error";
 export { LLMAuthenticationError, LLMBadRequestError, LLMRateLimitError, LLMStatusError } from "./errors/llm-status-error";
 export { type ProviderErrorInfo } from "./errors/provider-error-info";
 export { type Redactor, createRedactor, redactSecrets } from "./redact/redact-secrets";
+
+// Cost
+export { type ModelPrices, getModelPrices, setModelPrices } from "./cost/model-prices";
+export { type CostContext, estimateCost } from "./cost/estimate-cost";
+export { type PriceCatalogLookup } from "./cost/price-catalog";
 
 // Retries
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry/retry-policy";

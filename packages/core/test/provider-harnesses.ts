@@ -16,7 +16,7 @@ export interface ProviderHarness {
   expectHistory(body: any): void;
   expectToolHistory(body: any): void;
   expectOptions(body: any, streaming: boolean): void;
-  /** Whether the provider's stream carries our tool-call ids (Ollama's has none). */
+  /** Whether the provider keeps the tool-call ids it sends (all do; older Ollama servers send none). */
   keepsToolCallIds: boolean;
   reportsCachedTokens: boolean;
   /** Whether the provider authenticates requests with a key (Ollama does not). */
@@ -135,7 +135,7 @@ export const harnesses: ProviderHarness[] = [
       expect(body.options).toEqual({ temperature: 0.3, num_predict: 50, top_p: 0.9, stop: ["END"], seed: 7, frequency_penalty: 0.1, presence_penalty: 0.2 });
       expect(body.user).toBe("from-ollama");
     },
-    keepsToolCallIds: false,
+    keepsToolCallIds: true,
     reportsCachedTokens: false,
     usesApiKey: false,
     malformedFrame: "skipped",

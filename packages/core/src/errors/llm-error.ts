@@ -1,3 +1,4 @@
+import { type PartialResult } from "../llm/llm-result";
 import { errorMarker, hasMarker, markClass } from "./error-marker";
 
 const MARKERS = {
@@ -9,6 +10,7 @@ const MARKERS = {
   LLMAbortedError: errorMarker("LLMAbortedError"),
   LLMEmptyResponseError: errorMarker("LLMEmptyResponseError"),
   LLMResponseError: errorMarker("LLMResponseError"),
+  LLMRefusalError: errorMarker("LLMRefusalError"),
 };
 
 /** Who raised an error: every LLM error names the provider and the model it was talking to. */
@@ -35,6 +37,12 @@ export class LLMError extends Error {
   readonly provider: string;
   readonly model: string;
   readonly retryable: boolean;
+  /**
+   * What a stream had received when it failed: text so far, the last usage the provider reported
+   * (for Anthropic before its final figures, the provisional ones of message_start), the finish
+   * reason and response id when they had arrived. Set on errors that end a stream.
+   */
+  partial?: PartialResult;
 
   constructor({ message, provider, model, retryable = false, cause }: LLMErrorOptions) {
     super(`${provider} (${model}): ${message}`, cause === undefined ? undefined : { cause });
@@ -154,5 +162,27 @@ export class LLMResponseError extends LLMError {
 
   constructor(options: Omit<LLMErrorOptions, "retryable">) {
     super({ ...options, retryable: false });
+  }
+}
+
+/**
+ * The model refused, and the call asked for structured output (a JSON schema or JSON mode), so a
+ * refusal cannot stand in for the answer. Without structured output a refusal is an answer
+ * (`finishReason: "refusal"`), not an error.
+ */
+export class LLMRefusalError extends LLMError {
+  static {
+    markClass(this, MARKERS.LLMRefusalError);
+  }
+
+  static override isInstance(value: unknown): value is LLMRefusalError {
+    return hasMarker(value, MARKERS.LLMRefusalError);
+  }
+
+  /** The model's explanation; "" when it gave none. */
+  readonly refusal: string;
+  constructor(options: Omit<LLMErrorOptions, "retryable" | "message"> & { refusal: string }) {
+    super({ ...options, message: options.refusal ? `the model refused: ${options.refusal}` : "the model refused to answer", retryable: false });
+    this.refusal = options.refusal;
   }
 }

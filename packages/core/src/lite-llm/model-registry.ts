@@ -85,6 +85,12 @@ export class ModelRegistry {
   }
 }
 
+/** Marks a model as created by routing (`instanceof LiteLLM`): a fallback chain built by `new LiteLLM`. */
+export function markRouted(llm: LLM): LLM {
+  routedModels.add(llm);
+  return llm;
+}
+
 /** Whether `value` is a model that a ModelRegistry created (from any registry of this copy of the package). */
 export function isRoutedModel(value: unknown): value is LLM {
   return typeof value === "object" && value !== null && routedModels.has(value as LLM);

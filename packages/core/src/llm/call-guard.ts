@@ -90,9 +90,10 @@ export class CallGuard {
     if (this.callerAborted()) throw this.abortedError();
   }
 
-  /** The call finished normally: nothing is left to cancel. */
+  /** The call finished normally: nothing is left to cancel, and no timer may fire any more. */
   complete(): void {
     this.completed = true;
+    this.clearTimer();
   }
 
   /** Ends the call: timers cleared, the in-flight request cancelled unless it completed, the signals released. */

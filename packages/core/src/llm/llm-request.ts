@@ -12,7 +12,11 @@ export interface LLMRequest {
   toolChoice?: ToolChoice;
 }
 
-/** What a provider adapter's `doGenerate` returns; the base class completes the metadata. */
-export type ProviderGenerateResult = Omit<GenerateResult, "metadata"> & {
+/**
+ * What a provider adapter's `doGenerate` returns; the base class completes the metadata, prices the
+ * usage and appends the refusal text (kept apart here) to `content`.
+ */
+export type ProviderGenerateResult = Omit<GenerateResult, "metadata" | "refusal"> & {
+  refusal?: string | null;
   metadata: Partial<Omit<LLMMetadata, "provider" | "retries">>;
 };

@@ -1,5 +1,6 @@
-import { type FinishReason, type LLMMetadata, type Usage } from "./llm-result";
+import { type FinishReason, type LLMMetadata, type PartialResult, type Usage } from "./llm-result";
 import { type Reasoning } from "./reasoning";
+import { type Refusal } from "./refusal";
 import { type StreamPart } from "./stream-part";
 import { type ToolCall } from "./tool-call";
 
@@ -8,12 +9,18 @@ export interface StreamItemFilter {
   toolCalls: boolean;
   /** Yield Reasoning items (true when the call asked for `includeReasoning`). */
   reasoning: boolean;
+  /**
+   * How a refusal reaches the loop: as a Refusal item (`includeRefusal`), as text (the default: a
+   * refusal is the answer), or not at all (structured output, where it becomes an LLMRefusalError).
+   */
+  refusal: "item" | "text" | "none";
 }
 
 /** What a finished stream adds up to. */
 interface StreamTotals {
   text: string;
   reasoning: string;
+  refusal: string | null;
   toolCalls: ToolCall[];
   usage: Usage | null;
   finishReason: FinishReason | null;
@@ -26,7 +33,7 @@ type ReadingState = "unread" | "loop" | "background";
  * The result of `generateStreaming`: iterate it once for the chunks. Breaking out of the loop
  * cancels the underlying HTTP request.
  *
- * Its totals (`text`, `reasoning`, `toolCalls`, `usage`, `finishReason`, `metadata`) are promises,
+ * Its totals (`text`, `reasoning`, `refusal`, `toolCalls`, `usage`, `finishReason`, `metadata`) are promises,
  * so they cannot be read before they exist: each resolves when the stream has completed, and
  * rejects with the stream's error when it failed (or with an LLMAbortedError when the loop stopped
  * early: an unfinished answer has no totals). Awaiting a total of a stream nobody iterated reads the
@@ -40,6 +47,7 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
   done = false;
 
   private reading: ReadingState = "unread";
+  private following: LLMStream<T> | undefined;
   private settled = false;
   private readonly draft: StreamTotals;
   private readonly outcome: Promise<StreamTotals>;
@@ -51,7 +59,7 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
     metadata: LLMMetadata,
     private readonly produce: (stream: LLMStream<T>) => AsyncGenerator<T, void, undefined>,
   ) {
-    this.draft = { text: "", reasoning: "", toolCalls: [], usage: null, finishReason: null, metadata };
+    this.draft = { text: "", reasoning: "", refusal: null, toolCalls: [], usage: null, finishReason: null, metadata };
     this.outcome = new Promise<StreamTotals>((resolve, reject) => {
       this.resolveOutcome = resolve;
       this.rejectOutcome = reject;
@@ -68,6 +76,14 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
   /** The whole reasoning (collected even when it was not yielded). */
   get reasoning(): Promise<string> {
     return this.total("reasoning");
+  }
+
+  /**
+   * `null` unless the model refused (`finishReason` "refusal"); then its explanation, which may be
+   * "". The refusal text is also part of `text`: it is the answer a user should see.
+   */
+  get refusal(): Promise<string | null> {
+    return this.total("refusal");
   }
 
   get toolCalls(): Promise<ToolCall[]> {
@@ -93,7 +109,7 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
    * saw. Not a total — `await stream.text` is.
    */
   get textSoFar(): string {
-    return this.draft.text;
+    return this.following ? this.following.textSoFar : this.draft.text;
   }
 
   [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
@@ -118,6 +134,11 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
       case "reasoning":
         draft.reasoning += part.text;
         return filter.reasoning ? ({ type: "reasoning", text: part.text } satisfies Reasoning as T) : undefined;
+      case "refusal":
+        draft.refusal = (draft.refusal ?? "") + part.text;
+        draft.text += part.text;
+        if (filter.refusal === "item") return { type: "refusal", text: part.text } satisfies Refusal as T;
+        return filter.refusal === "text" && part.text !== "" ? (part.text as T) : undefined;
       case "tool-call":
         draft.toolCalls.push(part.toolCall);
         return filter.toolCalls ? (part.toolCall as T) : undefined;
@@ -141,9 +162,42 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
     this.draft.metadata.retries = retries;
   }
 
-  /** @internal */
+  /** @internal Replaces the usage (the base class adds the estimated cost). */
+  setUsage(usage: Usage | null): void {
+    this.draft.usage = usage;
+  }
+
+  /** @internal The usage, finish reason and refusal so far (during the stream, before its totals exist). */
+  get current(): Readonly<Pick<StreamTotals, "usage" | "finishReason" | "refusal" | "metadata">> {
+    return this.draft;
+  }
+
+  /** @internal Nothing came back: no text, reasoning, tool call or refusal. */
   get isEmpty(): boolean {
-    return this.draft.text === "" && this.draft.reasoning === "" && this.draft.toolCalls.length === 0;
+    const draft = this.draft;
+    return draft.text === "" && draft.reasoning === "" && draft.toolCalls.length === 0 && draft.refusal === null && draft.finishReason !== "refusal";
+  }
+
+  /** @internal What was received so far, as a result: attached to an error that ends the stream. */
+  snapshot(): PartialResult {
+    const draft = this.following ? this.following.draft : this.draft;
+    return {
+      content: draft.text,
+      reasoning: draft.reasoning || null,
+      refusal: draft.refusal,
+      toolCalls: [...draft.toolCalls],
+      usage: draft.usage,
+      finishReason: draft.finishReason,
+      metadata: { ...draft.metadata },
+    };
+  }
+
+  /**
+   * @internal This stream's items and totals come from `inner` (a fallback chain's answering model);
+   * `metadata` is merged over the inner stream's when it completes.
+   */
+  follow(inner: LLMStream<T>): void {
+    this.following = inner;
   }
 
   /** @internal */
@@ -152,11 +206,13 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
   }
 
   /** The stream completed: its totals resolve. @internal */
-  complete(): void {
+  complete(extraMetadata?: Partial<LLMMetadata>): void {
     if (this.settled) return;
     this.settled = true;
     this.done = true;
-    this.resolveOutcome(this.draft);
+    const totals = this.following ? { ...this.following.draft, metadata: { ...this.following.draft.metadata } } : this.draft;
+    if (extraMetadata) Object.assign(totals.metadata, extraMetadata);
+    this.resolveOutcome(totals);
   }
 
   /** The stream failed or was closed early: its totals reject with `error`. @internal */

@@ -1,4 +1,7 @@
-import { LLMAbortedError, LLMEmptyResponseError, LLMError, type LLMErrorContext } from "../errors/llm-error";
+import { type CostContext, withEstimatedCost } from "../cost/estimate-cost";
+import { type ModelPrices } from "../cost/model-prices";
+import { type PriceCatalogLookup } from "../cost/price-catalog";
+import { LLMAbortedError, LLMEmptyResponseError, LLMError, type LLMErrorContext, LLMRefusalError } from "../errors/llm-error";
 import { type ErrorMappingContext, type ProviderErrorInfo, describeCause, isNetworkError, toLLMError } from "../errors/provider-error-info";
 import { type Prompt, toChatFormat } from "../prompt/chat-format";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "../retry/retry-policy";
@@ -6,9 +9,10 @@ import { currentAbortSignal } from "./abort-scope";
 import { CallGuard, type CallLimits } from "./call-guard";
 import { type LLMOptions, mergeOptions } from "./llm-options";
 import { type LLMRequest, type ProviderGenerateResult } from "./llm-request";
-import { type GenerateResult } from "./llm-result";
-import { LLMStream } from "./llm-stream";
+import { type GenerateResult, type Usage } from "./llm-result";
+import { LLMStream, type StreamItemFilter } from "./llm-stream";
 import { type Reasoning } from "./reasoning";
+import { type Refusal } from "./refusal";
 import { type StreamPart } from "./stream-part";
 import { type Tool, type ToolCall, type ToolChoice } from "./tool-call";
 
@@ -23,6 +27,11 @@ export interface LLMSettings {
   idleTimeoutMs?: number;
   /** Backoff tuning: first step, longest step, longest `Retry-After` honoured. */
   retryPolicy?: Partial<Omit<RetryPolicy, "maxRetries">>;
+  /**
+   * This model's prices, for `usage.estimatedCost`: they win over `setModelPrices` and the built-in
+   * catalog. Use them for fine-tuned, self-hosted or newly released models.
+   */
+  prices?: ModelPrices;
 }
 
 export interface GenerateOptions {
@@ -39,10 +48,19 @@ export interface GenerateOptions {
 export interface StreamOptions extends GenerateOptions {
   /** Yield Reasoning items as the model thinks. Reasoning is always collected on the stream. */
   includeReasoning?: boolean;
+  /**
+   * Yield a refusal as a `Refusal` item instead of as text. Either way the stream's `refusal` and
+   * `finishReason` ("refusal") say the model declined.
+   */
+  includeRefusal?: boolean;
 }
 
-/** The items a stream yields for the given options: text, plus tool calls when tools were passed, plus reasoning when asked for. */
-export type StreamItem<O extends StreamOptions = StreamOptions> = string | (Enabled<O, "tools"> extends true ? ToolCall : never) | (Enabled<O, "includeReasoning"> extends true ? Reasoning : never);
+/** The items a stream yields for the given options: text, plus tool calls when tools were passed, reasoning and refusals when asked for. */
+export type StreamItem<O extends StreamOptions = StreamOptions> =
+  | string
+  | (Enabled<O, "tools"> extends true ? ToolCall : never)
+  | (Enabled<O, "includeReasoning"> extends true ? Reasoning : never)
+  | (Enabled<O, "includeRefusal"> extends true ? Refusal : never);
 
 /** Whether option K may be set to something other than undefined/false in O. */
 type Enabled<O, K extends string> = K extends keyof O ? ([Exclude<O[K], undefined | false>] extends [never] ? false : true) : false;
@@ -62,6 +80,8 @@ export abstract class LLM {
   readonly timeoutMs: number;
   readonly idleTimeoutMs: number;
   protected readonly retryPolicy: RetryPolicy;
+  /** Prices given in the settings, for `usage.estimatedCost`. */
+  readonly prices: ModelPrices | undefined;
 
   constructor(modelName: string, settings: LLMSettings = {}) {
     this.modelName = modelName;
@@ -69,6 +89,7 @@ export abstract class LLM {
     this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...settings.retryPolicy, maxRetries: settings.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
+    this.prices = settings.prices;
   }
 
   get maxRetries(): number {
@@ -90,7 +111,11 @@ export abstract class LLM {
     return (await this.generateWithMetadata(prompt, options)).content;
   }
 
-  /** Generates a complete answer with reasoning, tool calls, usage, finish reason and metadata. */
+  /**
+   * Generates a complete answer with reasoning, tool calls, usage (with its estimated cost), finish
+   * reason and metadata. A refusal is an answer (`finishReason: "refusal"`, `refusal`, its text in
+   * `content`) unless the request asked for structured output: then it is an LLMRefusalError.
+   */
   async generateWithMetadata(prompt: Prompt, options: GenerateOptions = {}): Promise<GenerateResult> {
     const request = this.createRequest(prompt, options);
     const guard = this.createGuard(options.signal);
@@ -101,10 +126,20 @@ export abstract class LLM {
         return result;
       });
       guard.complete();
-      if (value.content === "" && value.toolCalls.length === 0 && !value.reasoning) {
+      const refusal = value.refusal ?? (value.finishReason === "refusal" ? "" : null);
+      const model = value.metadata.model ?? this.modelName;
+      const result: GenerateResult = {
+        ...value,
+        content: value.content + (refusal ?? ""),
+        refusal,
+        usage: await this.priceUsage(value.usage, model),
+        metadata: { ...value.metadata, provider: this.provider, model, retries },
+      };
+      if (refusal !== null && this.requestsStructuredOutput(request)) throw this.refusalError(refusal, result);
+      if (refusal === null && value.content === "" && value.toolCalls.length === 0 && !value.reasoning) {
         throw new LLMEmptyResponseError(this.errorContext());
       }
-      return { ...value, metadata: { ...value.metadata, provider: this.provider, model: value.metadata.model ?? this.modelName, retries } };
+      return result;
     } finally {
       guard.dispose();
     }
@@ -119,7 +154,8 @@ export abstract class LLM {
    */
   generateStreaming<const O extends StreamOptions = Record<never, never>>(prompt: Prompt, options?: O): LLMStream<StreamItem<O>> {
     const request = this.createRequest(prompt, options ?? {});
-    const filter = { toolCalls: (options?.tools?.length ?? 0) > 0, reasoning: options?.includeReasoning === true };
+    const refusal = options?.includeRefusal ? "item" : this.requestsStructuredOutput(request) ? "none" : "text";
+    const filter: StreamItemFilter = { toolCalls: (options?.tools?.length ?? 0) > 0, reasoning: options?.includeReasoning === true, refusal };
     return new LLMStream<StreamItem<O>>({ provider: this.provider, model: this.modelName, retries: 0 }, (stream) =>
       this.streamItems(stream, request, filter, options?.signal),
     );
@@ -150,6 +186,37 @@ export abstract class LLM {
   /** Provider hook: what an SDK error means, or `undefined` to fall back to generic handling. */
   protected classifyError(_error: unknown): ProviderErrorInfo | undefined {
     return undefined;
+  }
+
+  /**
+   * Provider hook: whether the request asked for structured output (a JSON schema or JSON mode in
+   * its provider options), where a refusal cannot stand in for the answer.
+   */
+  protected requestsStructuredOutput(_request: LLMRequest): boolean {
+    return false;
+  }
+
+  /**
+   * Provider hook: how the built-in price catalog finds this model — by provider id (the default),
+   * or by the API's base URL for OpenAI-compatible servers; `undefined` to keep it out.
+   */
+  protected priceCatalogLookup(): PriceCatalogLookup | undefined {
+    return { providerId: this.provider };
+  }
+
+  /** `usage` with its estimated cost, priced as the model that answered (`model`), else as this one. */
+  protected priceUsage(usage: Usage | null, model: string | undefined): Promise<Usage | null> {
+    return withEstimatedCost(usage, this.costContext(model));
+  }
+
+  private costContext(model: string | undefined): CostContext {
+    return { provider: this.provider, models: [model, this.modelName], prices: this.prices, catalog: this.priceCatalogLookup() };
+  }
+
+  private refusalError(refusal: string, partial: GenerateResult): LLMRefusalError {
+    const error = new LLMRefusalError({ ...this.errorContext(), refusal });
+    error.partial = partial;
+    return error;
   }
 
   /** Provider hook: values that must never appear in errors (API keys). */
@@ -194,7 +261,7 @@ export abstract class LLM {
     }
   }
 
-  private async *streamItems<T>(stream: LLMStream<T>, request: LLMRequest, filter: { toolCalls: boolean; reasoning: boolean }, callerSignal: AbortSignal | undefined): AsyncGenerator<T, void, undefined> {
+  private async *streamItems<T>(stream: LLMStream<T>, request: LLMRequest, filter: StreamItemFilter, callerSignal: AbortSignal | undefined): AsyncGenerator<T, void, undefined> {
     const guard = this.createGuard(callerSignal);
     let parts: AsyncIterator<StreamPart> | undefined;
     try {
@@ -211,10 +278,20 @@ export abstract class LLM {
       }
       guard.throwIfInterrupted();
       guard.complete();
+      stream.setUsage(await this.priceUsage(stream.current.usage, stream.current.metadata.model));
       if (stream.isEmpty) throw new LLMEmptyResponseError(this.errorContext());
+      const { refusal, finishReason } = stream.current;
+      if ((refusal !== null || finishReason === "refusal") && this.requestsStructuredOutput(request)) {
+        throw this.refusalError(refusal ?? "", stream.snapshot());
+      }
       stream.complete();
     } catch (error) {
       const failure = guard.toError(error);
+      if (!failure.partial) {
+        // What arrived before the failure, priced: a cut stream still cost what the provider reported.
+        stream.setUsage(await this.priceUsage(stream.current.usage, stream.current.metadata.model).catch(() => stream.current.usage));
+        failure.partial = stream.snapshot();
+      }
       stream.fail(failure);
       throw failure;
     } finally {
@@ -251,7 +328,7 @@ interface OpenedStream {
 }
 
 function isContentPart(part: StreamPart): boolean {
-  return part.type === "text" || part.type === "reasoning" || part.type === "tool-call";
+  return part.type === "text" || part.type === "reasoning" || part.type === "refusal" || part.type === "tool-call";
 }
 
 async function closeQuietly(iterator: AsyncIterator<unknown> | undefined): Promise<void> {

@@ -9,7 +9,10 @@ import { type ToolCall } from "./tool-call";
 export type StreamPart =
   | { type: "text"; text: string }
   | { type: "reasoning"; text: string }
+  /** The model declined: its explanation ("" when the provider gives none). The finish part that follows says "refusal". */
+  | { type: "refusal"; text: string }
   | { type: "tool-call"; toolCall: ToolCall }
+  /** Usage so far; a later usage part replaces an earlier one (providers report cumulative figures). */
   | { type: "usage"; usage: Usage }
   | { type: "response-metadata"; responseId?: string; model?: string; requestId?: string }
   | { type: "finish"; finishReason: FinishReason; rawFinishReason?: string };

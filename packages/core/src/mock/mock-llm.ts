@@ -28,6 +28,8 @@ export interface MockLLMSettings extends LLMSettings {
    */
   toolCalls?: MockToolCallScript[];
   reasoning?: string;
+  /** Refuse with this explanation instead of answering (`finishReason: "refusal"`); "" refuses without one. */
+  refusal?: string;
   /** Fixed usage; by default words of the prompt and chunks of the answer are counted. */
   usage?: Partial<Usage>;
 }
@@ -51,14 +53,16 @@ export class MockLLM extends LLM {
   async doGenerate(request: LLMRequest, signal: AbortSignal): Promise<ProviderGenerateResult> {
     this.calls.push(request);
     if (this.script.chunkDelayMs) await sleep(this.script.chunkDelayMs, undefined, { signal });
-    const chunks = this.chunksFor(request.messages);
-    const toolCalls = this.toolCallsFor(request.messages);
+    const refusal = this.script.refusal;
+    const chunks = refusal === undefined ? this.chunksFor(request.messages) : [];
+    const toolCalls = refusal === undefined ? this.toolCallsFor(request.messages) : [];
     return {
       content: chunks.join(""),
       reasoning: this.script.reasoning ?? null,
+      refusal: refusal ?? null,
       toolCalls,
       usage: this.usageFor(request.messages, chunks),
-      finishReason: toolCalls.length ? "tool_calls" : "stop",
+      finishReason: refusal !== undefined ? "refusal" : toolCalls.length ? "tool_calls" : "stop",
       metadata: { model: this.modelName },
     };
   }
@@ -69,6 +73,12 @@ export class MockLLM extends LLM {
     const delay = this.script.chunkDelayMs;
     yield { type: "response-metadata", model: this.modelName };
     if (this.script.reasoning) yield { type: "reasoning", text: this.script.reasoning };
+    if (this.script.refusal !== undefined) {
+      yield { type: "refusal", text: this.script.refusal };
+      yield { type: "usage", usage: this.usageFor(request.messages, []) };
+      yield { type: "finish", finishReason: "refusal" };
+      return;
+    }
     for (const text of chunks) {
       if (delay) await sleep(delay, undefined, { signal });
       yield { type: "text", text };
@@ -77,6 +87,11 @@ export class MockLLM extends LLM {
     for (const toolCall of toolCalls) yield { type: "tool-call", toolCall };
     yield { type: "usage", usage: this.usageFor(request.messages, chunks) };
     yield { type: "finish", finishReason: toolCalls.length ? "tool_calls" : "stop" };
+  }
+
+  /** A mock has no catalog price; give it `prices` (or `setModelPrices`) to test costs. */
+  protected override priceCatalogLookup(): undefined {
+    return undefined;
   }
 
   private chunksFor(messages: readonly Message[]): string[] {

@@ -1,4 +1,4 @@
-import { type MockReply, type MockUsage, defaultUsage, rawArguments, reasoningChunks, splitInto, textChunks } from "./mock-reply";
+import { type MockIteration, type MockReply, type MockUsage, defaultUsage, rawArguments, reasoningChunks, splitInto, textChunks } from "./mock-reply";
 import { MockUpstreamServer, type MockUpstreamOptions, type RecordedRequest, type StreamFrames, type WireFormat } from "./mock-upstream-server";
 
 const ERROR_TYPES: Record<number, string> = {
@@ -34,33 +34,45 @@ export const anthropicWireFormat: WireFormat = {
 
   streamFrames(reply, request): StreamFrames {
     const usage = reply.usage ?? defaultUsage(request.body, reply);
-    const frames = [
-      event("message_start", {
-        type: "message_start",
-        message: { id: messageId(request), type: "message", role: "assistant", model: modelOf(reply, request), content: [], stop_reason: null, stop_sequence: null, usage: inputUsage(usage, 1) },
-      }),
-    ];
+    const provisional = reply.provisionalUsage ?? { ...usage, completionTokens: 1, reasoningTokens: undefined, webSearchRequests: undefined };
+    const messageStart = event("message_start", {
+      type: "message_start",
+      message: { id: messageId(request), type: "message", role: "assistant", model: modelOf(reply, request), content: [], stop_reason: null, stop_sequence: null, stop_details: null, usage: wireUsage(provisional) },
+    });
+    const frames = [messageStart];
     let index = 0;
-    const block = (start: object, deltas: object[]) => {
+    // The first frame that gives the client something (a delta of a thinking, text or tool_use block).
+    let firstContentFrame = -1;
+    const block = (start: object, deltas: object[], visible: boolean) => {
       frames.push(event("content_block_start", { type: "content_block_start", index, content_block: start }));
-      for (const delta of deltas) frames.push(event("content_block_delta", { type: "content_block_delta", index, delta }));
+      deltas.forEach((delta, position) => {
+        if (visible && position === 0 && firstContentFrame < 0) firstContentFrame = frames.length;
+        frames.push(event("content_block_delta", { type: "content_block_delta", index, delta }));
+      });
       frames.push(event("content_block_stop", { type: "content_block_stop", index }));
       index++;
     };
     const reasoning = reasoningChunks(reply);
-    if (reasoning.length) block({ type: "thinking", thinking: "", signature: "" }, [...reasoning.map((thinking) => ({ type: "thinking_delta", thinking })), { type: "signature_delta", signature: "mock-signature" }]);
+    if (reasoning.length) block({ type: "thinking", thinking: "", signature: "" }, [...reasoning.map((thinking) => ({ type: "thinking_delta", thinking })), { type: "signature_delta", signature: "mock-signature" }], true);
     frames.push(event("ping", { type: "ping" }));
+    // Server tools run inside the call: their input streams like a tool's, their result arrives whole.
+    (reply.serverToolCalls ?? []).forEach((call, callIndex) => {
+      const id = call.id ?? `srvtoolu_mock_${callIndex}`;
+      block({ type: "server_tool_use", id, name: call.name, input: {} }, splitInto(JSON.stringify(call.input), 2).map((partial_json) => ({ type: "input_json_delta", partial_json })), false);
+      block({ type: "web_search_tool_result", tool_use_id: id, content: [{ type: "web_search_result", url: "https://example.com/", title: "Example", encrypted_content: "mock", page_age: null }] }, [], false);
+    });
     const text = textChunks(reply);
-    if (text.length) block({ type: "text", text: "" }, text.map((piece) => ({ type: "text_delta", text: piece })));
+    if (text.length) block({ type: "text", text: "" }, text.map((piece) => ({ type: "text_delta", text: piece })), true);
     (reply.toolCalls ?? []).forEach((call, callIndex) =>
-      block({ type: "tool_use", id: call.id ?? `toolu_mock_${callIndex}`, name: call.name, input: {} }, splitInto(rawArguments(call), 3).map((partial_json) => ({ type: "input_json_delta", partial_json }))),
+      block({ type: "tool_use", id: call.id ?? `toolu_mock_${callIndex}`, name: call.name, input: {} }, splitInto(rawArguments(call), 3).map((partial_json) => ({ type: "input_json_delta", partial_json })), true),
     );
+    if (firstContentFrame < 0) firstContentFrame = frames.length - 1;
+    // A second message_start right after the first content frame: a protocol violation clients must reject.
+    if (reply.fault === "duplicate-message-start") frames.splice(firstContentFrame + 1, 0, messageStart);
     const terminators = [
-      event("message_delta", { type: "message_delta", delta: { stop_reason: stopReasonOf(reply), stop_sequence: null }, usage: { output_tokens: usage.completionTokens, ...(usage.reasoningTokens ? { output_tokens_details: { reasoning_tokens: usage.reasoningTokens } } : {}) } }),
+      event("message_delta", { type: "message_delta", delta: { stop_reason: stopReasonOf(reply), stop_sequence: null, stop_details: stopDetailsOf(reply) }, usage: wireUsage(usage, reply.iterations) }),
       event("message_stop", { type: "message_stop" }),
     ];
-    // message_start, then (thinking block, ping) or ping, then the first content_block_start and its first delta.
-    const firstContentFrame = reasoning.length ? 2 : 3;
     return { frames: [...frames, ...terminators], firstContentFrame, terminatorFrames: terminators.length };
   },
 
@@ -91,19 +103,48 @@ export const anthropicWireFormat: WireFormat = {
       content,
       stop_reason: stopReasonOf(reply),
       stop_sequence: null,
-      usage: inputUsage(usage, usage.completionTokens),
+      stop_details: stopDetailsOf(reply),
+      usage: wireUsage(usage, reply.iterations),
     };
   },
+
+  streamErrorFrame: (status, message) => event("error", { type: "error", error: { type: ERROR_TYPES[status] ?? (status >= 500 ? "api_error" : "invalid_request_error"), message } }),
 
   errorBody: (status, message) => ({ type: "error", error: { type: ERROR_TYPES[status] ?? (status >= 500 ? "api_error" : "invalid_request_error"), message } }),
 
   malformedFrame: () => 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"oops\n\n',
 };
 
-/** Anthropic counts cache reads apart from `input_tokens`; MockUsage.promptTokens is the whole prompt. */
-function inputUsage(usage: MockUsage, outputTokens: number) {
+/**
+ * Usage as Anthropic writes it: cache reads and writes counted apart from `input_tokens` (MockUsage's
+ * promptTokens is the whole prompt), thinking tokens as `output_tokens_details.thinking_tokens`.
+ */
+function wireUsage(usage: MockUsage, iterations?: MockIteration[]) {
   const cached = usage.cachedPromptTokens ?? 0;
-  return { input_tokens: usage.promptTokens - cached, cache_read_input_tokens: cached, output_tokens: outputTokens };
+  const written = usage.cacheWritePromptTokens ?? 0;
+  return {
+    input_tokens: usage.promptTokens - cached - written,
+    cache_creation_input_tokens: written,
+    cache_read_input_tokens: cached,
+    output_tokens: usage.completionTokens,
+    output_tokens_details: usage.reasoningTokens === undefined ? null : { thinking_tokens: usage.reasoningTokens },
+    server_tool_use: usage.webSearchRequests === undefined ? null : { web_search_requests: usage.webSearchRequests, web_fetch_requests: 0 },
+    ...(iterations
+      ? {
+          iterations: iterations.map((step) => ({
+            type: step.type,
+            input_tokens: step.promptTokens - (step.cachedPromptTokens ?? 0) - (step.cacheWritePromptTokens ?? 0),
+            cache_read_input_tokens: step.cachedPromptTokens ?? 0,
+            cache_creation_input_tokens: step.cacheWritePromptTokens ?? 0,
+            output_tokens: step.completionTokens,
+          })),
+        }
+      : {}),
+  };
+}
+
+function stopDetailsOf(reply: MockReply) {
+  return reply.refusal === undefined ? null : { type: "refusal", category: "cyber", explanation: reply.refusal || null };
 }
 
 function event(name: string, data: object): string {
@@ -119,6 +160,7 @@ function modelOf(reply: MockReply, request: RecordedRequest): string {
 }
 
 function stopReasonOf(reply: MockReply): string {
+  if (reply.refusal !== undefined) return "refusal";
   return reply.finishReason ?? (reply.toolCalls?.length ? "tool_use" : "end_turn");
 }
 

@@ -35,6 +35,8 @@ export interface WireFormat {
   errorBody(status: number, message: string): unknown;
   /** A frame that looks like the provider's but carries invalid JSON. */
   malformedFrame(): string;
+  /** The provider's error event inside a stream that has begun (for the `error-after-first-chunk` fault). */
+  streamErrorFrame?(status: number, message: string): string;
   /** Headers every response carries (request ids). */
   responseHeaders?(sequence: number): Record<string, string>;
 }
@@ -188,12 +190,21 @@ export class MockUpstreamServer {
     let toSend = frames;
     if (reply.fault === "no-terminator") toSend = frames.slice(0, frames.length - terminatorFrames);
     if (reply.fault === "malformed-frame") toSend = frames.map((frame, index) => (index === firstContentFrame + 1 ? this.format.malformedFrame() : frame));
+    if (reply.fault === "error-after-first-chunk" && this.format.streamErrorFrame) {
+      const status = reply.streamErrorStatus ?? 500;
+      toSend = [...frames.slice(0, firstContentFrame + 1), this.format.streamErrorFrame(status, reply.errorMessage ?? `mock stream error ${status}`)];
+    }
+    const resetAt = reply.fault === "reset-before-last-frame" ? toSend.length - 1 : undefined;
 
     res.writeHead(200, { "content-type": this.format.streamContentType, "cache-control": "no-cache", ...headers });
     res.flushHeaders();
     for (let index = 0; index < toSend.length; index++) {
       if (index > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
       if (res.destroyed) return;
+      if (index === resetAt) {
+        await sleep(20);
+        return void res.socket?.destroy();
+      }
       await write(res, toSend[index]!, reply.byteChunkSize);
       // "After the first chunk" means after the first frame that carries content, not the metadata before it.
       if (index === firstContentFrame && reply.fault === "reset-after-first-chunk") {

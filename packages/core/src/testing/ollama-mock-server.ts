@@ -32,6 +32,8 @@ export const ollamaWireFormat: WireFormat = {
   errorBody: (_status, message) => ({ error: message }),
 
   malformedFrame: () => '{"model":"broken","message":{"role":"assistant","content":"oops\n',
+
+  streamErrorFrame: (_status, message) => line({ error: message }),
 };
 
 function line(data: object): string {
@@ -42,9 +44,15 @@ function modelOf(reply: MockReply, request: RecordedRequest): string {
   return reply.model ?? request.body?.model ?? "llama-mock";
 }
 
-/** Ollama sends tool calls whole, with arguments as an object and no id. */
+/**
+ * Ollama sends tool calls whole, with arguments as an object. Recent servers give each an id
+ * (`call_…`) and the function its index; a MockToolCall without `id` is sent as older servers do, without.
+ */
 function toolCallsOf(reply: MockReply) {
-  return (reply.toolCalls ?? []).map((call) => ({ function: { name: call.name, arguments: typeof call.arguments === "string" ? safeParse(call.arguments) : call.arguments } }));
+  return (reply.toolCalls ?? []).map((call, index) => ({
+    ...(call.id ? { id: call.id } : {}),
+    function: { ...(call.id ? { index } : {}), name: call.name, arguments: typeof call.arguments === "string" ? safeParse(call.arguments) : call.arguments },
+  }));
 }
 
 function safeParse(text: string): unknown {

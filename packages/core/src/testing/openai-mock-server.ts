@@ -35,42 +35,60 @@ export const openAIWireFormat: WireFormat = {
 
   streamFrames(reply, request): StreamFrames {
     const base = { id: `chatcmpl-mock${request.receivedAt}`, object: "chat.completion.chunk", created: Math.floor(request.receivedAt / 1000), model: modelOf(reply, request) };
-    const chunk = (delta: object, finishReason: string | null = null) => frame({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] });
+    const chunk = (delta: object, finishReason: string | null = null, index = 0) => frame({ ...base, choices: [{ index, delta, logprobs: null, finish_reason: finishReason }] });
 
-    const frames = [chunk({ role: "assistant", content: "" })];
-    for (const piece of reasoningChunks(reply)) frames.push(chunk({ reasoning_content: piece }));
-    for (const piece of textChunks(reply)) frames.push(chunk({ content: piece }));
+    // Choice 0: role, reasoning, text or refusal, tool calls.
+    const first = [chunk(reply.refusal === undefined ? { role: "assistant", content: "" } : { role: "assistant", content: null, refusal: null })];
+    for (const piece of reasoningChunks(reply)) first.push(chunk(reply.contentAsParts ? { content: [{ type: "thinking", thinking: [{ type: "text", text: piece }] }] } : { reasoning_content: piece }));
+    for (const piece of textChunks(reply)) first.push(chunk({ content: reply.contentAsParts ? [{ type: "text", text: piece }] : piece }));
+    if (reply.refusal !== undefined) for (const piece of splitInto(reply.refusal, 3)) first.push(chunk({ refusal: piece }));
     (reply.toolCalls ?? []).forEach((call, index) => {
-      frames.push(chunk({ tool_calls: [{ index, id: call.id ?? `call_mock_${index}`, type: "function", function: { name: call.name, arguments: "" } }] }));
-      for (const piece of splitInto(rawArguments(call), 3)) frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+      first.push(chunk({ tool_calls: [{ index, id: call.id ?? `call_mock_${index}`, type: "function", function: { name: call.name, arguments: "" } }] }));
+      for (const piece of splitInto(rawArguments(call), 3)) first.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
     });
 
-    const terminators = [chunk({}, finishReasonOf(reply))];
+    // With n > 1 the choices' chunks interleave; each carries its index, and each choice finishes on its own.
+    const others = (reply.extraChoices ?? []).map((text, offset) => [chunk({ role: "assistant", content: "" }, null, offset + 1), ...toArray(text).map((piece) => chunk({ content: piece }, null, offset + 1))]);
+    const frames: string[] = [];
+    let firstContentFrame = 1;
+    for (let position = 0; position < Math.max(first.length, ...others.map((list) => list.length)); position++) {
+      if (position === 1) firstContentFrame = frames.length;
+      for (const list of [first, ...others]) if (position < list.length) frames.push(list[position]!);
+    }
+
+    const terminators = [...others.map((_, offset) => chunk({}, "stop", others.length - offset)), chunk({}, finishReasonOf(reply))];
     if (request.body?.stream_options?.include_usage) terminators.push(frame({ ...base, choices: [], usage: usageOf(reply, request) }));
     terminators.push("data: [DONE]\n\n");
-    return { frames: [...frames, ...terminators], firstContentFrame: 1, terminatorFrames: terminators.length };
+    return { frames: [...frames, ...terminators], firstContentFrame, terminatorFrames: terminators.length };
   },
 
   jsonBody(reply, request) {
     const text = textChunks(reply).join("");
     const reasoning = reasoningChunks(reply).join("");
     const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({ id: call.id ?? `call_mock_${index}`, type: "function", function: { name: call.name, arguments: rawArguments(call) } }));
+    let content: unknown = toolCalls.length && !text ? null : text;
+    if (reply.refusal !== undefined) content = null;
+    else if (reply.contentAsParts) content = [...(reasoning ? [{ type: "thinking", thinking: [{ type: "text", text: reasoning }] }] : []), { type: "text", text }];
+    const message = {
+      role: "assistant",
+      content,
+      refusal: reply.refusal ?? null,
+      ...(reasoning && !reply.contentAsParts ? { reasoning_content: reasoning } : {}),
+      ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+    };
+    const others = (reply.extraChoices ?? []).map((choice, offset) => ({ index: offset + 1, message: { role: "assistant", content: toArray(choice).join(""), refusal: null }, logprobs: null, finish_reason: "stop" }));
     return {
       id: `chatcmpl-mock${request.receivedAt}`,
       object: "chat.completion",
       created: Math.floor(request.receivedAt / 1000),
       model: modelOf(reply, request),
-      choices: [
-        {
-          index: 0,
-          message: { role: "assistant", content: toolCalls.length && !text ? null : text, ...(reasoning ? { reasoning_content: reasoning } : {}), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
-          logprobs: null,
-          finish_reason: finishReasonOf(reply),
-        },
-      ],
+      // Choice 0 last: clients must pick it by its index, not by position.
+      choices: [...others, { index: 0, message, logprobs: null, finish_reason: finishReasonOf(reply) }],
       usage: usageOf(reply, request),
     };
   },
+
+  streamErrorFrame: (status, message) => frame({ error: { message, type: status >= 500 ? "server_error" : (ERROR_TYPES[status]?.type ?? "invalid_request_error"), param: null, code: null } }),
 
   errorBody(status, message) {
     const kind = ERROR_TYPES[status] ?? { type: status >= 500 ? "server_error" : "invalid_request_error", code: null };
@@ -79,6 +97,10 @@ export const openAIWireFormat: WireFormat = {
 
   malformedFrame: () => 'data: {"id":"chatcmpl-broken","choices":[{"delta":{"content":"oops\n\n',
 };
+
+function toArray(value: string | string[]): string[] {
+  return typeof value === "string" ? [value] : value;
+}
 
 function frame(data: object): string {
   return `data: ${JSON.stringify(data)}\n\n`;

@@ -57,6 +57,12 @@ export class AnthropicLLM extends LLM {
     }, this.errorContext());
   }
 
+  /** A JSON output format (`output_config.format`, or the older beta `output_format`) in the provider options. */
+  protected override requestsStructuredOutput(request: LLMRequest): boolean {
+    const options = request.options.providerOptions?.anthropic as { output_format?: unknown; output_config?: { format?: unknown } } | undefined;
+    return Boolean(options?.output_format ?? options?.output_config?.format);
+  }
+
   protected override secrets(): readonly (string | undefined)[] {
     return [this.settings.apiKey, process.env.ANTHROPIC_API_KEY, ...sensitiveHeaderValues(this.settings.headers)];
   }

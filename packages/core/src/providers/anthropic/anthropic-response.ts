@@ -1,15 +1,18 @@
 import { LLMResponseError, type LLMErrorContext } from "../../errors/llm-error";
 import { type ProviderGenerateResult } from "../../llm/llm-request";
-import { type FinishReason, type Usage, createUsage } from "../../llm/llm-result";
+import { type FinishReason, type Usage, type UsageIteration, createUsage } from "../../llm/llm-result";
 import { type StreamPart } from "../../llm/stream-part";
 import { type ToolCall, createToolCall } from "../../llm/tool-call";
 
+/** Usage as Anthropic reports it: complete in message_start (provisional), cumulative and nullable in message_delta. */
 interface AnthropicUsage {
   input_tokens?: number | null;
   output_tokens?: number | null;
   cache_read_input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
-  output_tokens_details?: { reasoning_tokens?: number | null } | null;
+  output_tokens_details?: { thinking_tokens?: number | null } | null;
+  server_tool_use?: { web_search_requests?: number | null } | null;
+  iterations?: Array<{ type?: string; model?: string | null; input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number }> | null;
 }
 
 type ContentBlock =
@@ -18,11 +21,19 @@ type ContentBlock =
   | { type: "tool_use"; id: string; name: string; input: unknown }
   | { type: string; [key: string]: unknown };
 
+/** Why the model stopped, in more detail: with `stop_reason: "refusal"`, its category and explanation. */
+interface AnthropicStopDetails {
+  type?: string;
+  category?: string | null;
+  explanation?: string | null;
+}
+
 export interface AnthropicMessageResponse {
   id?: string;
   model?: string;
   content?: ContentBlock[];
   stop_reason?: string | null;
+  stop_details?: AnthropicStopDetails | null;
   usage?: AnthropicUsage;
 }
 
@@ -31,30 +42,65 @@ export type AnthropicStreamEvent =
   | { type: "content_block_start"; index: number; content_block: ContentBlock }
   | { type: "content_block_delta"; index: number; delta: { type: string; text?: string; thinking?: string; partial_json?: string } }
   | { type: "content_block_stop"; index: number }
-  | { type: "message_delta"; delta: { stop_reason?: string | null }; usage?: AnthropicUsage }
+  | { type: "message_delta"; delta: { stop_reason?: string | null; stop_details?: AnthropicStopDetails | null }; usage?: AnthropicUsage | null }
   | { type: "message_stop" };
 
 export function toFinishReason(raw: string | null | undefined): FinishReason {
   switch (raw) {
     case "end_turn":
     case "stop_sequence":
+    case "pause_turn":
       return "stop";
     case "max_tokens":
+    case "model_context_window_exceeded":
       return "length";
     case "tool_use":
       return "tool_calls";
     case "refusal":
-      return "content_filter";
+      return "refusal";
     default:
       return "other";
   }
 }
 
-function toUsage(input: AnthropicUsage, outputTokens: number, reasoningTokens?: number | null): Usage {
-  // Anthropic counts cached prompt tokens apart from input_tokens; the total prompt is their sum.
-  const cached = input.cache_read_input_tokens ?? 0;
-  const promptTokens = (input.input_tokens ?? 0) + cached + (input.cache_creation_input_tokens ?? 0);
-  return createUsage(promptTokens, outputTokens, { cachedPromptTokens: input.cache_read_input_tokens, reasoningTokens });
+/**
+ * Anthropic counts cache reads and writes apart from `input_tokens`; the prompt billed is their sum.
+ * Thinking tokens are part of `output_tokens` (`output_tokens_details.thinking_tokens`).
+ */
+function toUsage(usage: AnthropicUsage): Usage {
+  const cacheRead = usage.cache_read_input_tokens ?? 0;
+  const cacheWrite = usage.cache_creation_input_tokens ?? 0;
+  const result = createUsage((usage.input_tokens ?? 0) + cacheRead + cacheWrite, usage.output_tokens ?? 0, {
+    cachedPromptTokens: usage.cache_read_input_tokens,
+    cacheWritePromptTokens: usage.cache_creation_input_tokens,
+    reasoningTokens: usage.output_tokens_details?.thinking_tokens,
+    webSearchRequests: usage.server_tool_use?.web_search_requests,
+  });
+  if (usage.iterations?.length) result.iterations = usage.iterations.map(toIteration);
+  return result;
+}
+
+function toIteration(step: NonNullable<AnthropicUsage["iterations"]>[number]): UsageIteration {
+  const cacheRead = step.cache_read_input_tokens ?? 0;
+  const cacheWrite = step.cache_creation_input_tokens ?? 0;
+  const iteration: UsageIteration = { type: step.type ?? "message", promptTokens: (step.input_tokens ?? 0) + cacheRead + cacheWrite, completionTokens: step.output_tokens ?? 0 };
+  if (step.model) iteration.model = step.model;
+  if (step.cache_read_input_tokens != null) iteration.cachedPromptTokens = cacheRead;
+  if (step.cache_creation_input_tokens != null) iteration.cacheWritePromptTokens = cacheWrite;
+  return iteration;
+}
+
+/** message_delta's usage is cumulative: each field it reports replaces the earlier value; a null leaves it. */
+function mergeUsage(previous: AnthropicUsage, update: AnthropicUsage): AnthropicUsage {
+  const merged: AnthropicUsage = { ...previous };
+  for (const [key, value] of Object.entries(update) as [keyof AnthropicUsage, unknown][]) {
+    if (value !== null && value !== undefined) (merged as Record<string, unknown>)[key] = value;
+  }
+  return merged;
+}
+
+function refusalText(details: AnthropicStopDetails | null | undefined): string {
+  return details?.explanation ?? "";
 }
 
 export function fromAnthropicMessage(message: AnthropicMessageResponse): ProviderGenerateResult {
@@ -72,33 +118,40 @@ export function fromAnthropicMessage(message: AnthropicMessageResponse): Provide
   return {
     content,
     reasoning: reasoning || null,
+    refusal: message.stop_reason === "refusal" ? refusalText(message.stop_details) : null,
     toolCalls,
-    usage: message.usage ? toUsage(message.usage, message.usage.output_tokens ?? 0, message.usage.output_tokens_details?.reasoning_tokens) : null,
+    usage: message.usage ? toUsage(message.usage) : null,
     finishReason: message.stop_reason ? toFinishReason(message.stop_reason) : null,
     metadata: { model: message.model, responseId: message.id, rawFinishReason: message.stop_reason ?? undefined },
   };
 }
 
 /**
- * Translates Messages API stream events into StreamParts. Prompt usage comes with message_start,
- * output tokens with message_delta; a tool call is released when its block stops. A stream without
- * message_stop was cut off.
+ * Translates Messages API stream events into StreamParts. message_start's usage is provisional;
+ * message_delta's is cumulative and final (with server tools, compaction or caching the final
+ * input count can be many times the first), so usage is reported again on every message_delta and
+ * the last figures win. A tool call is released when its block stops. A stream without
+ * message_stop was cut off; one with a second message_start breaks the protocol.
  */
 export async function* anthropicStreamParts(open: () => Promise<AsyncIterable<AnthropicStreamEvent>>, context: LLMErrorContext): AsyncGenerator<StreamPart> {
   const events = await open();
   const toolBlocks = new Map<number, { id: string; name: string; json: string }>();
-  let inputUsage: AnthropicUsage = {};
-  let outputTokens = 0;
-  let reasoningTokens: number | null | undefined;
-  let stopReason: string | null | undefined;
+  let usage: AnthropicUsage | undefined;
+  let started = false;
   let stopped = false;
 
   for await (const event of events) {
     switch (event.type) {
       case "message_start":
-        inputUsage = event.message.usage ?? {};
-        outputTokens = event.message.usage?.output_tokens ?? 0;
+        if (started) {
+          throw new LLMResponseError({ ...context, message: "protocol error: a second message_start arrived in one stream (the first message was left unfinished)" });
+        }
+        started = true;
         yield { type: "response-metadata", responseId: event.message.id, model: event.message.model };
+        if (event.message.usage) {
+          usage = event.message.usage;
+          yield { type: "usage", usage: toUsage(usage) };
+        }
         break;
       case "content_block_start":
         if (event.content_block.type === "tool_use") {
@@ -113,6 +166,7 @@ export async function* anthropicStreamParts(open: () => Promise<AsyncIterable<An
         if (delta.type === "text_delta" && delta.text) yield { type: "text", text: delta.text };
         else if (delta.type === "thinking_delta" && delta.thinking) yield { type: "reasoning", text: delta.thinking };
         else if (delta.type === "input_json_delta") {
+          // Server tools (web search, code execution) stream their input too; only the caller's tools are tool calls.
           const block = toolBlocks.get(event.index);
           if (block) block.json += delta.partial_json ?? "";
         }
@@ -126,12 +180,16 @@ export async function* anthropicStreamParts(open: () => Promise<AsyncIterable<An
         }
         break;
       }
-      case "message_delta":
-        if (event.delta.stop_reason) stopReason = event.delta.stop_reason;
-        // output_tokens in message_delta is cumulative.
-        if (event.usage?.output_tokens != null) outputTokens = event.usage.output_tokens;
-        if (event.usage?.output_tokens_details?.reasoning_tokens != null) reasoningTokens = event.usage.output_tokens_details.reasoning_tokens;
+      case "message_delta": {
+        if (event.usage) {
+          usage = mergeUsage(usage ?? {}, event.usage);
+          yield { type: "usage", usage: toUsage(usage) };
+        }
+        const stopReason = event.delta.stop_reason;
+        if (stopReason === "refusal") yield { type: "refusal", text: refusalText(event.delta.stop_details) };
+        if (stopReason) yield { type: "finish", finishReason: toFinishReason(stopReason), rawFinishReason: stopReason };
         break;
+      }
       case "message_stop":
         stopped = true;
         break;
@@ -140,6 +198,4 @@ export async function* anthropicStreamParts(open: () => Promise<AsyncIterable<An
   if (!stopped) {
     throw new LLMResponseError({ ...context, message: "the stream ended before message_stop: the connection was probably cut" });
   }
-  yield { type: "usage", usage: toUsage(inputUsage, outputTokens, reasoningTokens) };
-  yield { type: "finish", finishReason: toFinishReason(stopReason), rawFinishReason: stopReason ?? undefined };
 }

@@ -1,3 +1,4 @@
+import { type PriceCatalogLookup } from "../../cost/price-catalog";
 import { LLMConfigurationError } from "../../errors/llm-error";
 import { sensitiveHeaderValues } from "../../redact/redact-secrets";
 import { type OpenAIRequestFlavor, maxTokensFieldFor } from "../openai/openai-request";
@@ -39,6 +40,10 @@ export class AzureOpenAILLM extends OpenAILLM {
 
   protected override requestFlavor(): OpenAIRequestFlavor {
     return { model: this.modelName, maxTokensField: maxTokensFieldFor(this.modelName, false), providerOptionsKey: "azure" };
+  }
+
+  protected override priceCatalogLookup(): PriceCatalogLookup {
+    return { providerId: "azure" };
   }
 
   protected override secrets(): readonly (string | undefined)[] {

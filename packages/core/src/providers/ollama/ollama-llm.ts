@@ -44,6 +44,16 @@ export class OllamaLLM extends LLM {
     return ollamaStreamParts(async () => (await this.chat(body, signal)) as AsyncIterable<OllamaChatResponse>);
   }
 
+  /** `format`: a JSON schema or "json". */
+  protected override requestsStructuredOutput(request: LLMRequest): boolean {
+    return Boolean(request.options.providerOptions?.ollama?.format);
+  }
+
+  /** A local server: no catalog price (set one with `prices` or `setModelPrices` if it has a cost). */
+  protected override priceCatalogLookup(): undefined {
+    return undefined;
+  }
+
   protected override secrets(): readonly (string | undefined)[] {
     return sensitiveHeaderValues(this.settings.headers);
   }

@@ -5,7 +5,7 @@ import { type ToolCall, createToolCall } from "../../llm/tool-call";
 
 export interface OllamaChatResponse {
   model?: string;
-  message?: { content?: string; thinking?: string; tool_calls?: Array<{ function: { name: string; arguments: unknown } }> };
+  message?: { content?: string; thinking?: string; tool_calls?: Array<{ id?: string; function: { name: string; arguments: unknown } }> };
   done?: boolean;
   done_reason?: string;
   prompt_eval_count?: number;
@@ -18,10 +18,13 @@ export function toFinishReason(raw: string | undefined, hasToolCalls: boolean): 
   return raw === "stop" || raw === undefined ? "stop" : "other";
 }
 
-/** Ollama sends tool calls whole, without ids: give them stable ones so results can refer back. */
+/**
+ * Ollama sends tool calls whole. Recent servers give each an id (`call_…`), which is kept: results
+ * refer back to it. Older ones send none: those get stable ids of their position.
+ */
 function toToolCalls(response: OllamaChatResponse, offset: number): ToolCall[] {
   return (response.message?.tool_calls ?? []).map((call, index) =>
-    createToolCall(`call_${offset + index}`, call.function.name, typeof call.function.arguments === "string" ? call.function.arguments : JSON.stringify(call.function.arguments ?? {})),
+    createToolCall(call.id || `call_${offset + index}`, call.function.name, typeof call.function.arguments === "string" ? call.function.arguments : JSON.stringify(call.function.arguments ?? {})),
   );
 }
 

@@ -2,6 +2,7 @@ import type * as OpenAISdkModule from "openai";
 import { LLMConfigurationError } from "../../errors/llm-error";
 import { asClause } from "../../errors/error-text";
 import { type ProviderErrorInfo, describeCause } from "../../errors/provider-error-info";
+import { type PriceCatalogLookup } from "../../cost/price-catalog";
 import { LLM, type LLMSettings } from "../../llm/llm";
 import { type LLMRequest, type ProviderGenerateResult } from "../../llm/llm-request";
 import { type StreamPart } from "../../llm/stream-part";
@@ -96,6 +97,23 @@ export class OpenAILLM extends LLM {
     return [this.settings.apiKey, process.env.OPENAI_API_KEY, ...sensitiveHeaderValues(this.settings.headers)];
   }
 
+  /** `response_format` of type json_schema or json_object (structured outputs, JSON mode). */
+  protected override requestsStructuredOutput(request: LLMRequest): boolean {
+    const format = request.options.providerOptions?.[this.requestFlavor().providerOptionsKey]?.response_format as { type?: string } | undefined;
+    return format?.type === "json_schema" || format?.type === "json_object";
+  }
+
+  /**
+   * OpenAI's prices; with a base URL, the prices of the provider behind it when the catalog knows
+   * its URL (Groq, DeepSeek, OpenRouter…). A server on this machine (vLLM, llama.cpp, LM Studio)
+   * has no catalog price: give it `prices` if it has a cost.
+   */
+  protected override priceCatalogLookup(): PriceCatalogLookup | undefined {
+    const baseUrl = this.settings.baseUrl ?? process.env.OPENAI_BASE_URL;
+    if (!baseUrl) return { providerId: "openai" };
+    return isLocalUrl(baseUrl) ? undefined : { providerApiUrl: baseUrl };
+  }
+
   protected override classifyError(error: unknown): ProviderErrorInfo | undefined {
     const sdk = this.sdk;
     if (!sdk) return undefined;
@@ -136,5 +154,14 @@ export class OpenAILLM extends LLM {
             project: config.project,
           });
     return { client: client as unknown as ChatCompletionsClient, sdk };
+  }
+}
+
+function isLocalUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === "localhost" || host === "[::1]" || host === "0.0.0.0" || host.startsWith("127.");
+  } catch {
+    return false;
   }
 }

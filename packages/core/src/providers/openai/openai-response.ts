@@ -25,12 +25,25 @@ interface ReasoningFields {
   reasoning?: string | null;
 }
 
+/**
+ * `content` is a string in OpenAI's own API; OpenAI-compatible servers (Mistral's reasoning models)
+ * may send an array of typed parts instead: `{type: "text", text}` and `{type: "thinking",
+ * thinking}`, where `thinking` is a string or an array of `{type: "text", text}` parts.
+ */
+type OpenAIContent = string | Array<{ type?: string; text?: unknown; thinking?: unknown }> | null;
+
+interface OpenAIMessageFields extends ReasoningFields {
+  content?: OpenAIContent;
+  /** The model declined: OpenAI sends its explanation here instead of content. */
+  refusal?: string | null;
+}
+
 export interface OpenAIChunk {
   id?: string;
   model?: string;
   choices?: Array<{
     index?: number;
-    delta?: ({ content?: string | null; tool_calls?: OpenAIToolCallDelta[] | null } & ReasoningFields) | null;
+    delta?: (OpenAIMessageFields & { tool_calls?: OpenAIToolCallDelta[] | null }) | null;
     finish_reason?: string | null;
   }>;
   usage?: OpenAIUsage | null;
@@ -40,7 +53,8 @@ export interface OpenAICompletion {
   id?: string;
   model?: string;
   choices?: Array<{
-    message?: ({ content?: string | null; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }> | null } & ReasoningFields) | null;
+    index?: number;
+    message?: (OpenAIMessageFields & { tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }> | null }) | null;
     finish_reason?: string | null;
   }>;
   usage?: OpenAIUsage | null;
@@ -57,6 +71,8 @@ export function toFinishReason(raw: string | null | undefined): FinishReason {
       return "tool_calls";
     case "content_filter":
       return "content_filter";
+    case "refusal":
+      return "refusal";
     default:
       return "other";
   }
@@ -69,52 +85,90 @@ function toUsage(usage: OpenAIUsage): Usage {
   });
 }
 
+/**
+ * The answer is choice 0, picked by its `index` (with `n > 1` the other choices' chunks are
+ * interleaved with it, and are not part of this answer). A choice without an index is choice 0.
+ */
+function isFirstChoice(choice: { index?: number }): boolean {
+  return (choice.index ?? 0) === 0;
+}
+
+/** Text and reasoning from `content`, whichever shape it came in; other part types are not text. */
+function contentParts(content: OpenAIContent | undefined): { text: string; reasoning: string } {
+  if (typeof content === "string") return { text: content, reasoning: "" };
+  let text = "";
+  let reasoning = "";
+  for (const part of Array.isArray(content) ? content : []) {
+    if (part?.type === "text" && typeof part.text === "string") text += part.text;
+    else if (part?.type === "thinking") reasoning += thinkingText(part.thinking);
+  }
+  return { text, reasoning };
+}
+
+function thinkingText(thinking: unknown): string {
+  if (typeof thinking === "string") return thinking;
+  if (!Array.isArray(thinking)) return "";
+  return thinking.map((piece: { text?: unknown }) => (typeof piece?.text === "string" ? piece.text : "")).join("");
+}
+
 export function fromOpenAICompletion(completion: OpenAICompletion, context: LLMErrorContext): ProviderGenerateResult {
-  const choice = completion.choices?.[0];
+  const choice = completion.choices?.find(isFirstChoice);
   if (!choice) throw new LLMResponseError({ ...context, message: "the response has no choices" });
   const message = choice.message ?? {};
-  const reasoning = message.reasoning_content ?? message.reasoning ?? null;
+  const content = contentParts(message.content);
+  const reasoning = (message.reasoning_content ?? message.reasoning ?? "") + content.reasoning;
+  const refusal = message.refusal ?? null;
   return {
-    content: message.content ?? "",
+    content: content.text,
     reasoning: reasoning || null,
+    refusal,
     toolCalls: (message.tool_calls ?? []).map((call) => createToolCall(call.id, call.function.name, call.function.arguments)),
     usage: completion.usage ? toUsage(completion.usage) : null,
-    finishReason: choice.finish_reason ? toFinishReason(choice.finish_reason) : null,
+    finishReason: refusal !== null ? "refusal" : choice.finish_reason ? toFinishReason(choice.finish_reason) : null,
     metadata: { model: completion.model, responseId: completion.id, rawFinishReason: choice.finish_reason ?? undefined },
   };
 }
 
 /**
  * Translates a chat-completions chunk stream into StreamParts. Tool-call fragments are collected
- * and released complete when the choice finishes. A stream that stops without a finish reason was
- * cut off, and is reported as such rather than passed off as a complete answer.
+ * and released complete when the choice finishes. A refusal (`delta.refusal`) is the answer, and
+ * finishes as "refusal". A stream that stops without a finish reason was cut off, and is reported
+ * as such rather than passed off as a complete answer.
  */
 export async function* openAIStreamParts(open: () => Promise<AsyncIterable<OpenAIChunk>>, context: LLMErrorContext): AsyncGenerator<StreamPart> {
   const chunks = await open();
   const toolCalls = new ToolCallAccumulator();
   let finished = false;
+  let refused = false;
   let sawMetadata = false;
   for await (const chunk of chunks) {
     if (!sawMetadata && (chunk.id || chunk.model)) {
       sawMetadata = true;
       yield { type: "response-metadata", responseId: chunk.id, model: chunk.model };
     }
-    const choice = chunk.choices?.[0];
-    const delta = choice?.delta;
-    if (delta) {
-      const reasoning = delta.reasoning_content ?? delta.reasoning;
-      if (reasoning) yield { type: "reasoning", text: reasoning };
-      if (delta.content) yield { type: "text", text: delta.content };
-      if (delta.tool_calls) {
-        for (const fragment of delta.tool_calls) {
-          toolCalls.append(fragment.index, { id: fragment.id, name: fragment.function?.name, arguments: fragment.function?.arguments });
+    for (const choice of chunk.choices ?? []) {
+      if (!isFirstChoice(choice)) continue;
+      const delta = choice.delta;
+      if (delta) {
+        const content = contentParts(delta.content);
+        const reasoning = (delta.reasoning_content ?? delta.reasoning ?? "") + content.reasoning;
+        if (reasoning) yield { type: "reasoning", text: reasoning };
+        if (content.text) yield { type: "text", text: content.text };
+        if (delta.refusal) {
+          refused = true;
+          yield { type: "refusal", text: delta.refusal };
+        }
+        if (delta.tool_calls) {
+          for (const fragment of delta.tool_calls) {
+            toolCalls.append(fragment.index, { id: fragment.id, name: fragment.function?.name, arguments: fragment.function?.arguments });
+          }
         }
       }
-    }
-    if (choice?.finish_reason) {
-      for (const toolCall of toolCalls.drain()) yield { type: "tool-call", toolCall };
-      finished = true;
-      yield { type: "finish", finishReason: toFinishReason(choice.finish_reason), rawFinishReason: choice.finish_reason };
+      if (choice.finish_reason && !finished) {
+        for (const toolCall of toolCalls.drain()) yield { type: "tool-call", toolCall };
+        finished = true;
+        yield { type: "finish", finishReason: refused ? "refusal" : toFinishReason(choice.finish_reason), rawFinishReason: choice.finish_reason };
+      }
     }
     if (chunk.usage) yield { type: "usage", usage: toUsage(chunk.usage) };
   }
