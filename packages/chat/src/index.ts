@@ -28,6 +28,8 @@ export { StateSigner, canonicalJson, defaultStateSigner } from "./state/state-si
 export { type FetchRequestOptions, RagbitsAPI, type RagbitsAPIOptions, type RunOptions, type RunningServer } from "./server/ragbits-api";
 export { type ContentSecurityPolicy, RELAXED_CSP, STRICT_CSP } from "./server/http/security-headers";
 export { HttpError, type HttpErrorOptions } from "./server/http/http-error";
+export { type ApiKeyCheck, DEFAULT_OPENAI_MODEL_NAME, type OpenAICompatibleOptions } from "./server/routes/openai/openai-compatible-options";
+export { OpenAICompatibleKeysRequiredError, isLoopbackHost } from "./server/routes/openai/loopback-host";
 
 // Authentication
 export { type AuthenticationBackend, isAuthenticationBackend } from "./auth/authentication-backend";

@@ -5,6 +5,7 @@ import { CliError } from "./cli-error";
 import { describeListenError } from "./describe-listen-error";
 import { type RagbitsChat, loadLibrary } from "./load-library";
 import { loadExport } from "./load-target";
+import { checkOpenAIExposure, openAICompatibleBanner, openAICompatibleFromFlags } from "./openai-compatible-flags";
 
 export interface ApiRunOptions {
   host: string;
@@ -14,11 +15,15 @@ export interface ApiRunOptions {
   uiBuildDir?: string;
   auth?: string;
   theme?: string;
+  openaiCompatible?: boolean;
+  openaiModel?: string;
+  openaiApiKeysFile?: string;
 }
 
 /** `ragbits api run <module>:<Export>`: loads the chat (and auth backend), serves it, prints the URL. */
 export async function apiRun(target: string, options: ApiRunOptions): Promise<RunningServer> {
   checkPaths(options);
+  const openaiCompatible = openAICompatibleFromFlags(options);
   const { value, file, exportName } = await loadExport(target);
   // After the user's module: the library instance it loaded is the one to use (see loadLibrary).
   const library = await loadLibrary(file);
@@ -27,15 +32,17 @@ export async function apiRun(target: string, options: ApiRunOptions): Promise<Ru
     throw new CliError(`"${exportName}" in ${file} is not a ChatInterface: export a class that extends ChatInterface from @ragbits/chat (or an instance of one)`);
   }
   const auth = options.auth ? await loadAuth(options.auth, library) : undefined;
+  if (openaiCompatible) checkOpenAIExposure(openaiCompatible, options.host, library);
   const api = new RagbitsAPI(value, {
     debugMode: options.debug,
     corsOrigins: options.corsOrigin,
     ...(options.uiBuildDir ? { uiBuildDir: resolve(options.uiBuildDir) } : {}),
     ...(options.theme ? { themePath: resolve(options.theme) } : {}),
     ...(auth ? { auth } : {}),
+    ...(openaiCompatible ? { openaiCompatible } : {}),
   });
   const running = await listen(api, options);
-  process.stdout.write(`\n  Ragbits chat is running at ${running.url}\n\n`);
+  process.stdout.write(`\n  Ragbits chat is running at ${running.url}\n${openaiCompatible ? openAICompatibleBanner(openaiCompatible, running.url, library) : ""}\n`);
   return running;
 }
 

@@ -36,6 +36,9 @@ api
   .option("--ui-build-dir <dir>", "serve this UI build instead of the built-in one")
   .option("--auth <module:Export>", "authentication backend, e.g. auth.ts:users")
   .option("--theme <file>", "CSS file served at /api/theme")
+  .option("--openai-compatible", "also serve the chat as an OpenAI model: POST /v1/chat/completions, GET /v1/models (keys: RAGBITS_OPENAI_API_KEYS=k1,k2)")
+  .option("--openai-model <name>", "the model id of --openai-compatible (default: ragbits)")
+  .option("--openai-api-keys-file <file>", "API keys of --openai-compatible, one per line")
   .action(async (target: string, options) => {
     debug = Boolean(options.debug);
     if (options.reload) {

@@ -10,6 +10,8 @@ import { type ContentSecurityPolicy, securityHeaders } from "./http/security-hea
 import { loginRoute, logoutRoute, userRoute } from "./routes/auth-routes";
 import { chatRoute } from "./routes/chat-route";
 import { feedbackRoute } from "./routes/feedback-route";
+import { type OpenAICompatibleConfig } from "./routes/openai/openai-compatible-options";
+import { openAIRoutes } from "./routes/openai/openai-routes";
 import { themeRoute } from "./routes/theme-route";
 import { uploadRoute } from "./routes/upload-route";
 import { UiFiles } from "./ui-files";
@@ -28,6 +30,8 @@ export interface ApiHandlerOptions {
   uiBuildDir: string;
   /** Resolves once the app's `setup()` is done; API requests wait for it. */
   ready: () => Promise<void>;
+  /** Serves the OpenAI-compatible endpoint under /v1 (routes/openai). */
+  openaiCompatible?: OpenAICompatibleConfig;
 }
 
 /**
@@ -47,6 +51,8 @@ export class ApiHandler {
   private readonly cors: CorsPolicy | undefined;
   private readonly commonHeaders: ResponseHeaders;
   private readonly ui: UiFiles;
+  /** Paths answered by routes (the rest is the UI): /api, and /v1 when the OpenAI-compatible endpoint is on. */
+  private readonly apiPaths: RegExp;
   private setupDone = false;
 
   constructor(
@@ -66,6 +72,9 @@ export class ApiHandler {
       this.add("POST", "/api/auth/login", loginRoute, false);
       this.add("POST", "/api/auth/logout", logoutRoute, false);
     }
+    // Guarded by their own API keys, not by the UI's sign-in.
+    for (const route of options.openaiCompatible ? openAIRoutes(options.openaiCompatible) : []) this.add(route.method, route.path, route.handler, false);
+    this.apiPaths = options.openaiCompatible ? /^\/(?:api|v1)(?:\/|$)/i : /^\/api(?:\/|$)/i;
   }
 
   /** Answers one request; never throws (every failure is an HTTP answer). */
@@ -89,7 +98,7 @@ export class ApiHandler {
   private async dispatch(request: ApiRequest): Promise<ApiResponse> {
     // Like Express's routing: case-insensitive, a trailing slash ignored, HEAD answered as GET.
     const path = request.path.length > 1 && request.path.endsWith("/") ? request.path.slice(0, -1) : request.path;
-    const isApi = /^\/api(?:\/|$)/i.test(path);
+    const isApi = this.apiPaths.test(path);
     if (!isApi) return this.serveUi(request);
     if (!this.setupDone) {
       await this.options.ready();

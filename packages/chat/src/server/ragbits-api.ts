@@ -16,6 +16,8 @@ import { ApiHandler } from "./api-handler";
 import { ConnectionTracker } from "./connection-tracker";
 import { type ContentSecurityPolicy, STRICT_CSP } from "./http/security-headers";
 import { createLogger } from "./logger";
+import { assertOpenAIExposure } from "./routes/openai/loopback-host";
+import { type OpenAICompatibleConfig, type OpenAICompatibleOptions, resolveOpenAICompatible } from "./routes/openai/openai-compatible-options";
 import { defaultUiBuildDir } from "./ui-files";
 
 export interface RagbitsAPIOptions {
@@ -47,6 +49,12 @@ export interface RagbitsAPIOptions {
   /** Session cookie only over HTTPS. Default: true when NODE_ENV=production. */
   secureCookies?: boolean;
   loginRateLimit?: LoginRateLimit;
+  /**
+   * Also serve the chat as an OpenAI chat-completions model: POST /v1/chat/completions and
+   * GET /v1/models, for any OpenAI client (docs/openai-compatible.md). `true` or options; protect
+   * it with `apiKeys` unless it listens on loopback only (`run()` refuses other hosts without keys).
+   */
+  openaiCompatible?: boolean | OpenAICompatibleOptions;
 }
 
 export interface RunOptions {
@@ -81,6 +89,7 @@ export class RagbitsAPI {
   readonly logger: Logger;
   private readonly context: ApiContext;
   private readonly handler: ApiHandler;
+  private readonly openaiCompatible: OpenAICompatibleConfig | undefined;
   private expressApp: Express | undefined;
   private setupPromise: Promise<void> | undefined;
 
@@ -104,7 +113,9 @@ export class RagbitsAPI {
       auth: options.auth ? createAuthContext(options.auth, options) : undefined,
       activeTurns: new Set(),
     };
+    this.openaiCompatible = resolveOpenAICompatible(options.openaiCompatible);
     this.handler = new ApiHandler(this.context, {
+      ...(this.openaiCompatible ? { openaiCompatible: this.openaiCompatible } : {}),
       corsOrigins: options.corsOrigins,
       contentSecurityPolicy: options.contentSecurityPolicy ?? STRICT_CSP,
       uiBuildDir: options.uiBuildDir ?? defaultUiBuildDir(),
@@ -162,6 +173,8 @@ export class RagbitsAPI {
   }
 
   async run({ host = "127.0.0.1", port = 8000, quiet = false }: RunOptions = {}): Promise<RunningServer> {
+    // A keyless OpenAI-compatible endpoint on a reachable address would let anyone spend the model budget.
+    assertOpenAIExposure(this.openaiCompatible, host);
     await this.setup();
     const server = createServer(this.app);
     const connections = new ConnectionTracker(server);

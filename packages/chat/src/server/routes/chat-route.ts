@@ -24,7 +24,8 @@ export async function chatRoute({ request, session, context }: RouteInput): Prom
   };
 }
 
-async function* turnEvents(context: ApiContext, turn: ChatTurn, controller: AbortController): AsyncGenerator<WireEvent, void, undefined> {
+/** The turn's events as a client should see them: a shutdown said so, a framework failure one `error` event. Also used by /v1/chat/completions. */
+export async function* turnEvents(context: ApiContext, turn: ChatTurn, controller: AbortController): AsyncGenerator<WireEvent, void, undefined> {
   const logError = (error: unknown, message: string, details: Record<string, unknown>) => context.logger.error({ err: error, ...details }, message);
   try {
     yield* streamChat(context.chat, turn, { debugMode: context.debugMode, logError });
