@@ -93,7 +93,9 @@ function usageResponse(sources: readonly (UsageSource | UsageRecords)[], model: 
     const previous = byModel[name];
     byModel[name] = {
       n_requests: (previous?.n_requests ?? 0) + 1,
-      estimated_cost: previous?.estimated_cost ?? 0,
+      // @ragbits/core's estimatedCost (USD), summed. The protocol's field is a number (as in Ragbits),
+      // so a call whose model has no known price adds 0: 0 means "free or unknown", shown as "—".
+      estimated_cost: (previous?.estimated_cost ?? 0) + (usage.estimatedCost ?? 0),
       prompt_tokens: (previous?.prompt_tokens ?? 0) + usage.promptTokens,
       completion_tokens: (previous?.completion_tokens ?? 0) + usage.completionTokens,
       total_tokens: (previous?.total_tokens ?? 0) + usage.totalTokens,

@@ -67,6 +67,12 @@ export class FallbackLLM extends LLM {
     return new LLMStream<StreamItem<O>>({ provider: primary.provider, model: primary.modelName, retries: 0 }, (stream) => this.streamChain(stream, prompt, options));
   }
 
+  /** A problem only when every model of the chain has one: otherwise some model can answer. */
+  override configurationProblem(): string | undefined {
+    const problems = this.models.map((model) => model.configurationProblem());
+    return problems.every((problem) => problem !== undefined) ? problems.join("; ") : undefined;
+  }
+
   /** Not used: every call goes to one of the chain's models, through its own `generate*`. */
   doGenerate(_request: LLMRequest, _signal: AbortSignal): Promise<ProviderGenerateResult> {
     return Promise.reject(new Error("FallbackLLM has no provider of its own: call generate, generateWithMetadata or generateStreaming"));

@@ -162,3 +162,18 @@ describe("runWithAbortSignal", () => {
     expect(await new MockLLM().generate("still works")).toBe("still works");
   });
 });
+
+describe("MockLLM refusals", () => {
+  it("refuses as a real provider does: the refusal is the answer, finishReason 'refusal'", async () => {
+    const llm = new MockLLM({ refusal: "I won't do that." });
+    expect(await llm.generateWithMetadata("x")).toMatchObject({ content: "I won't do that.", refusal: "I won't do that.", finishReason: "refusal", toolCalls: [] });
+    const stream = llm.generateStreaming("x");
+    const chunks: string[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks).toEqual(["I won't do that."]);
+    expect([await stream.refusal, await stream.finishReason]).toEqual(["I won't do that.", "refusal"]);
+    const items: unknown[] = [];
+    for await (const item of llm.generateStreaming("x", { includeRefusal: true })) items.push(item);
+    expect(items).toEqual([{ type: "refusal", text: "I won't do that." }]);
+  });
+});
