@@ -42,10 +42,13 @@ function offlineModel(): LLM {
     response: (messages) => {
       const question = [...messages].reverse().find((message) => message.role === "user");
       const text = typeof question?.content === "string" ? question.content : "";
+      const turns = messages.filter((message) => message.role === "user").length;
       return [
         `You said: **${text.replace(/[*_`]/g, "")}**`,
         "",
         "This answer comes from `MockLLM` through a Next.js App Router route handler: `app/api/[...ragbits]/route.ts` exports `GET` and `POST` from `RagbitsAPI.fetch`, and every word you see arrived as its own server-sent event.",
+        "",
+        `This is message ${turns} of our conversation.`,
       ].join("\n");
     },
   });

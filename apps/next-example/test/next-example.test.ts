@@ -11,6 +11,8 @@ const EXPECTED_ANSWER = [
   "You said: **Hello from the client**",
   "",
   "This answer comes from `MockLLM` through a Next.js App Router route handler: `app/api/[...ragbits]/route.ts` exports `GET` and `POST` from `RagbitsAPI.fetch`, and every word you see arrived as its own server-sent event.",
+  "",
+  "This is message 1 of our conversation.",
 ].join("\n");
 /** The pause the app's MockLLM makes before each streamed word (lib/demo-chat.ts). */
 const WORD_DELAY_MS = 30;
@@ -47,8 +49,11 @@ describe("the Next.js example (next build + next start)", () => {
     const first = await conversation.run("First question");
     const second = await conversation.run("Second question");
     expect(first.text.startsWith("You said: **First question**")).toBe(true);
+    expect(first.text.endsWith("This is message 1 of our conversation.")).toBe(true);
+    // The history reached the app through the route handler (the model counts its user messages),
+    // and the conversation's id did too: the server started no new conversation.
     expect(second.text.startsWith("You said: **Second question**")).toBe(true);
-    // The second turn carried the first one's id and history: the server kept the conversation.
+    expect(second.text.endsWith("This is message 2 of our conversation.")).toBe(true);
     expect(conversation.conversationId).toBe(first.conversationId);
     expect(second.events.map((event) => event.type)).not.toContain("conversation_id");
     expect(conversation.history.map((message) => message.role)).toEqual(["user", "assistant", "user", "assistant"]);
