@@ -3,20 +3,32 @@ import { defineConfig } from "tsup";
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
 
+// The CommonJS build must turn lazy `import()`s (better-sqlite3, an optional peer) into `require`.
+function commonJsWithoutDynamicImport(options: { supported?: Record<string, boolean> }, format: string): void {
+  if (format === "cjs") options.supported = { ...options.supported, "dynamic-import": false };
+}
+
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", "client/index": "src/client/index.ts" },
+    entry: { index: "src/index.ts" },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
     sourcemap: true,
     target: "node20",
-    // __dirname in the ESM build too (the server finds its ui-build folder from it).
-    shims: true,
-    // better-sqlite3 is an optional peer loaded on first use; in CJS the lazy import must be a require.
     esbuildOptions(options, { format }) {
-      if (format === "cjs") options.supported = { ...options.supported, "dynamic-import": false };
+      commonJsWithoutDynamicImport(options, format);
+      // __dirname in the ESM build too (the server finds its ui-build folder from it).
+      if (format === "esm") options.inject = [...(options.inject ?? []), "scripts/esm-shims.js"];
     },
+  },
+  {
+    // Built on its own so that it shares no chunk with the server entry: browsers get no Node module.
+    entry: { "client/index": "src/client/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    target: "node20",
   },
   {
     // The CLI is only the command line: it loads the library through the package's own entry

@@ -2,7 +2,7 @@
  * The published package, as a user gets it: packed, installed alone in an empty project outside the
  * workspace, loaded through its exports map from ESM, CommonJS and TypeScript.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,8 +13,18 @@ const packageDir = join(__dirname, "..");
 const tsc = require.resolve("typescript/bin/tsc");
 let project: string;
 
+/**
+ * The environment of a user's shell: no NODE_PATH, which pnpm's bin shims set (to the workspace's
+ * package store) and which would let `require` find packages the project never installed.
+ */
+function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
+  delete env.NODE_PATH;
+  return env;
+}
+
 function run(command: string, args: string[], cwd = project): string {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" } });
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: userEnv() });
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
@@ -78,21 +88,33 @@ console.log(JSON.stringify([redactSecrets("key sk-proj-AAAAbbbbCCCCdddd"), heade
   expect(seen.size).toBeGreaterThanOrEqual(1);
 });
 
-it("resolves its types for ESM and CommonJS TypeScript projects", () => {
-  const usage = `import { LiteLLM, type ChatFormat, type LLMStream, LLMRateLimitError } from "@ragbits/core";
+it("resolves its types for ESM and CommonJS TypeScript projects, under the strictest common settings", () => {
+  // Values from the environment are `string | undefined`; an explicit undefined keeps a default (README).
+  const usage = `import { LiteLLM, MockLLM, type ChatFormat, type LLMOptions, type LLMStream, LLMRateLimitError } from "@ragbits/core";
 import { OpenAIMockServer } from "@ragbits/core/testing";
 import { type Redactor, headerRedactor } from "@ragbits/core/redact";
 const redact: Redactor = headerRedactor({ Authorization: "Bearer x" });
 const history: ChatFormat = [{ role: "user", content: "hi" }];
-const stream: LLMStream<string> = new LiteLLM({ modelName: "gpt-4o-mini" }).generateStreaming(history);
+const temperature: number | undefined = process.env.TEMPERATURE ? Number(process.env.TEMPERATURE) : undefined;
+const llm = new LiteLLM({ modelName: "gpt-4o-mini", apiKey: process.env.OPENAI_API_KEY, baseUrl: process.env.OPENAI_BASE_URL, maxRetries: undefined, defaultOptions: { temperature } });
+const stream: LLMStream<string> = llm.generateStreaming(history, { options: { temperature: undefined }, signal: undefined });
+const options: LLMOptions = { temperature: undefined, maxTokens: undefined, stop: undefined };
+const text: Promise<string> = new MockLLM({ response: undefined, chunkDelayMs: undefined }).generate("hi", { options, tools: undefined });
+const firstChunk: string | undefined = history.map((message) => message.role)[0];
 const retryAfter: number | undefined = new LLMRateLimitError({ provider: "p", model: "m", statusCode: 429, providerMessage: "x" }).retryAfterMs;
-export { stream, retryAfter, OpenAIMockServer, redact };
+export { stream, text, firstChunk, retryAfter, OpenAIMockServer, redact };
 `;
   writeFileSync(join(project, "usage.mts"), usage);
-  writeFileSync(join(project, "usage.cts"), usage.replace(/^export .*$/m, "module.exports = { stream, retryAfter, OpenAIMockServer, redact };").replace(/^import (.*) from "(.*)";$/gm, "import $1 from \"$2\";"));
-  const flags = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--types", "node", "--typeRoots", dirname(dirname(require.resolve("@types/node/package.json")))];
-  execFileSync(process.execPath, [tsc, ...flags, "usage.mts"], { cwd: project });
-  execFileSync(process.execPath, [tsc, ...flags, "usage.cts"], { cwd: project });
+  writeFileSync(join(project, "usage.cts"), usage.replace(/^export (\{.*\});$/m, "module.exports = $1;").replace(/^import (.*) from "(.*)";$/gm, "import $1 from \"$2\";"));
+  const flags = [
+    ...["--noEmit", "--strict", "--exactOptionalPropertyTypes", "--noUncheckedIndexedAccess", "--noUnusedLocals", "--skipLibCheck", "false"],
+    ...["--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--lib", "es2023", "--pretty", "false"],
+    ...["--types", "node", "--typeRoots", dirname(dirname(require.resolve("@types/node/package.json")))],
+  ];
+  // One program, both module kinds: .mts is ESM and .cts CommonJS whatever the package.json says.
+  const result = spawnSync(process.execPath, [tsc, ...flags, "usage.mts", "usage.cts"], { cwd: project, encoding: "utf8", env: userEnv() });
+  expect(result.stdout.split("\n").filter((line) => /error TS\d+/.test(line))).toEqual([]);
+  expect(result.status).toBe(0);
 });
 
 it("asks for the provider SDK on first use, then streams from a loopback upstream once only that SDK is installed", () => {

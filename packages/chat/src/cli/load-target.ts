@@ -7,16 +7,44 @@ import { describeLoadError } from "./describe-load-error";
 
 const EXTENSIONS = [".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs"];
 
-let typescriptLoaderRegistered: Promise<void> | undefined;
+const TYPESCRIPT_EXTENSIONS = [".ts", ".mts", ".cts", ".tsx"];
 
-/** Lets `import()` load .ts files directly (tsx), for ESM and CommonJS user code alike. */
-function registerTypeScriptLoader(): Promise<void> {
-  typescriptLoaderRegistered ??= (async () => {
-    const [esm, cjs] = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]);
-    esm.register();
-    cjs.register();
+/** What the CLI says when a TypeScript file needs tsx and tsx is not installed. */
+export const TSX_INSTALL_COMMAND = "npm install --save-dev tsx";
+
+let typescriptLoader: Promise<boolean> | undefined;
+
+/**
+ * Lets `import()` load .ts files directly, for ESM and CommonJS user code alike, through tsx — an
+ * optional peer dependency, so that apps deployed as compiled JavaScript do not install it (nor
+ * esbuild behind it). Resolves to false when tsx is not installed; other failures are thrown.
+ */
+function registerTypeScriptLoader(): Promise<boolean> {
+  typescriptLoader ??= (async () => {
+    let apis;
+    try {
+      apis = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]);
+    } catch (error) {
+      if (isTsxMissing(error)) return false;
+      throw new CliError(`tsx is installed but failed to load (try reinstalling it: ${TSX_INSTALL_COMMAND}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    apis[0].register();
+    apis[1].register();
+    return true;
   })();
-  return typescriptLoaderRegistered;
+  return typescriptLoader;
+}
+
+/** Only tsx itself being absent means "not installed"; a missing module of tsx's own is a broken install. */
+function isTsxMissing(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") return false;
+  const firstLine = (error instanceof Error ? error.message : String(error)).split("\n", 1)[0] ?? "";
+  return /['"]tsx['"]|['"]tsx\/(esm|cjs)\/api['"]/.test(firstLine);
+}
+
+function isTypeScript(file: string): boolean {
+  return TYPESCRIPT_EXTENSIONS.some((extension) => file.endsWith(extension));
 }
 
 /** Splits "path/to/module:Export" (the last colon separates the export). */
@@ -53,7 +81,11 @@ export function resolveModule(modulePath: string, cwd: string): string {
 export async function loadExport(target: string, cwd = process.cwd()): Promise<{ value: unknown; file: string; exportName: string }> {
   const { modulePath, exportName } = parseTarget(target);
   const file = resolveModule(modulePath, cwd);
-  await registerTypeScriptLoader();
+  // Registered for every target when tsx is there (a .js entry may import .ts modules); required for .ts ones.
+  const typescriptLoaded = await registerTypeScriptLoader();
+  if (!typescriptLoaded && isTypeScript(file)) {
+    throw new CliError(`${file} is TypeScript, and running it directly needs tsx, which is not installed. Install it (${TSX_INSTALL_COMMAND}) or compile your app and run the .js file.`);
+  }
   let namespace: Record<string, unknown>;
   try {
     namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;

@@ -9,19 +9,19 @@ export type TurnSender = (request: ChatMessageRequest, options: ChatStreamOption
 
 export interface ConversationOptions {
   /** Earlier turns, to continue a conversation (e.g. one restored from storage). */
-  history?: readonly ChatMessage[];
-  conversationId?: string;
-  state?: SignedState;
+  history?: readonly ChatMessage[] | undefined;
+  conversationId?: string | undefined;
+  state?: SignedState | undefined;
   /** Values of the server's user-settings form, sent as `context.user_settings`. */
-  userSettings?: Record<string, unknown>;
+  userSettings?: Record<string, unknown> | undefined;
   /** IANA time zone sent as `context.timezone`; defaults to this machine's. */
-  timezone?: string;
+  timezone?: string | undefined;
 }
 
 export interface ConversationRunOptions {
   /** Extra context for this turn; its keys override the ones the conversation tracks. */
-  context?: ChatRequestContext;
-  signal?: AbortSignal;
+  context?: ChatRequestContext | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /**

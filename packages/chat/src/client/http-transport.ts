@@ -6,16 +6,21 @@ import { RequestScope } from "./request-scope";
 /** Any fetch: the global one, undici's, a test double, or a wrapper adding retries or logging. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
+// DOM's HeadersInit and RequestCredentials, spelled through globals that Node's own types declare as
+// well: a Node project without the DOM lib must be able to compile against these declarations.
+type HeadersInit = NonNullable<ConstructorParameters<typeof Headers>[0]>;
+type RequestCredentials = RequestInit["credentials"];
+
 /** Static headers, or a function called before each request (e.g. to refresh a token). */
 export type HeadersOption = HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
 
 export interface TransportOptions {
   /** The server's origin (and path prefix, when mounted under one); "" means same origin in a browser. */
   baseUrl: string;
-  fetch?: FetchLike;
-  headers?: HeadersOption;
+  fetch?: FetchLike | undefined;
+  headers?: HeadersOption | undefined;
   /** fetch's `credentials`: "include" sends the session cookie cross-origin. */
-  credentials?: RequestCredentials;
+  credentials?: RequestCredentials | undefined;
 }
 
 export interface SendOptions {

@@ -10,14 +10,14 @@ export type RagbitsChatClientOptions = TransportOptions;
 
 export interface ChatRunOptions {
   /** Earlier turns (the new message is not part of it). */
-  history?: readonly ChatMessage[];
+  history?: readonly ChatMessage[] | undefined;
   /** The request context; `timezone` defaults to this machine's. */
-  context?: ChatRequestContext;
-  signal?: AbortSignal;
+  context?: ChatRequestContext | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface RequestOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -13,12 +13,12 @@ export interface JsonlHistoryStoreOptions {
   /** The file interactions are appended to, one JSON object per line. Created on the first save. */
   path: string;
   /** Create the file's parent directories when they are missing (default true). */
-  createDirectory?: boolean;
+  createDirectory?: boolean | undefined;
   /**
    * Told about lines skipped while reading (a torn last line after a crash, a hand-edited line).
    * Each bad line is reported once per store. Default: a process warning (code RAGBITS_HISTORY_STORE).
    */
-  onWarning?: HistoryStoreWarningHandler;
+  onWarning?: HistoryStoreWarningHandler | undefined;
 }
 
 /**

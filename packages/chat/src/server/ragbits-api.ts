@@ -22,48 +22,48 @@ import { defaultUiBuildDir } from "./ui-files";
 
 export interface RagbitsAPIOptions {
   /** Origins allowed to call the API from a browser. None by default: no CORS headers at all. */
-  corsOrigins?: string[];
+  corsOrigins?: string[] | undefined;
   /** A UI build to serve instead of the built-in one. */
-  uiBuildDir?: string;
+  uiBuildDir?: string | undefined;
   /**
    * The Content-Security-Policy header on every answer, or `false` to send none. Default: a strict
    * policy made for the built-in UI (no inline script or style, no foreign connections).
    */
-  contentSecurityPolicy?: ContentSecurityPolicy;
+  contentSecurityPolicy?: ContentSecurityPolicy | undefined;
   /** Show error details in `error` events and the UI's debug panel. */
-  debugMode?: boolean;
+  debugMode?: boolean | undefined;
   /** Turns on credentials login (`ListAuthentication`, or your own backend). */
-  auth?: AuthenticationBackend;
+  auth?: AuthenticationBackend | undefined;
   /** A CSS file served at /api/theme. */
-  themePath?: string;
+  themePath?: string | undefined;
   /** Largest JSON body accepted: bytes, or a string such as "1mb". Default "1mb". */
-  bodyLimit?: string | number;
+  bodyLimit?: string | number | undefined;
   /** Largest upload accepted, in bytes. Default 10 MB. */
-  uploadLimitBytes?: number;
+  uploadLimitBytes?: number | undefined;
   /** Comment sent on silent streams after this long. Default 15 000 ms. */
-  keepAliveMs?: number;
+  keepAliveMs?: number | undefined;
   /** Signs conversation state. Default: keyed by RAGBITS_SECRET_KEY. */
-  stateSigner?: StateSigner;
-  logger?: Logger;
-  sessionTtlMs?: number;
+  stateSigner?: StateSigner | undefined;
+  logger?: Logger | undefined;
+  sessionTtlMs?: number | undefined;
   /** Session cookie only over HTTPS. Default: true when NODE_ENV=production. */
-  secureCookies?: boolean;
-  loginRateLimit?: LoginRateLimit;
+  secureCookies?: boolean | undefined;
+  loginRateLimit?: LoginRateLimit | undefined;
   /**
    * Also serve the chat as an OpenAI chat-completions model: POST /v1/chat/completions and
    * GET /v1/models, for any OpenAI client (docs/openai-compatible.md). `true` or options; protect
    * it with `apiKeys` unless it listens on loopback only (`run()` refuses other hosts without keys).
    */
-  openaiCompatible?: boolean | OpenAICompatibleOptions;
+  openaiCompatible?: boolean | OpenAICompatibleOptions | undefined;
 }
 
 export interface RunOptions {
   /** Default "127.0.0.1". */
-  host?: string;
+  host?: string | undefined;
   /** Default 8000; 0 picks a free port. */
-  port?: number;
+  port?: number | undefined;
   /** Leave out the "Ragbits chat is running" log line (when you announce the URL yourself). */
-  quiet?: boolean;
+  quiet?: boolean | undefined;
 }
 
 export interface RunningServer {

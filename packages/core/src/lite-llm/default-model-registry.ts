@@ -3,7 +3,7 @@ import { ModelRegistry, type ProviderFactory } from "./model-registry";
 
 export interface ModelRegistryOptions {
   /** Start with the built-in routes (gpt-*, claude-*, openai/, anthropic/, azure/, ollama/, mock/…). Default true. */
-  builtIns?: boolean;
+  builtIns?: boolean | undefined;
 }
 
 /** A registry of your own, for `new LiteLLM({ modelName, registry })` or `registry.resolve(name, settings)`. */

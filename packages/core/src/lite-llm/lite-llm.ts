@@ -7,16 +7,16 @@ export interface LiteLLMSettings extends ModelSettings {
   /** Picks the provider: gpt-…, o1…, o3…, o4…, chatgpt-…, openai/…, claude-*, anthropic/…, azure/…, ollama/…, mock/…, or a registered prefix. */
   modelName: string;
   /** Where the name is looked up. Default: the process-wide registry that `registerProvider` adds to. */
-  registry?: ModelRegistry;
+  registry?: ModelRegistry | undefined;
   /**
    * Models to ask, in order, when this one fails before its first chunk with a retryable or
    * configuration error (see FallbackLLM). A name is routed like `modelName` and gets this call's
    * retry, timeout and default-option settings, but not its key, base URL, headers or prices (those
    * belong to `modelName`'s provider): for other credentials pass an `LLM` instance.
    */
-  fallbacks?: readonly (string | LLM)[];
+  fallbacks?: readonly (string | LLM)[] | undefined;
   /** With `fallbacks`: how long a failed model is skipped by later calls, in ms (default 30 000; 0 = never). */
-  cooldownMs?: number;
+  cooldownMs?: number | undefined;
 }
 
 /**

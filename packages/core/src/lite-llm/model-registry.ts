@@ -4,13 +4,13 @@ import { UnroutableLLM } from "./unroutable-llm";
 /** What every provider can be given besides the model name: the LLM settings plus connection details. */
 export interface ModelSettings extends LLMSettings {
   /** Overrides the provider's API-key environment variable. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Overrides the provider's base URL (OpenAI-compatible server, Azure endpoint, Ollama host). */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Azure OpenAI API version. */
-  apiVersion?: string;
+  apiVersion?: string | undefined;
   /** Extra HTTP headers sent with every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /**

@@ -3,24 +3,24 @@
  * serve a model that may be switched between providers.
  */
 export interface ProviderOptions {
-  openai?: Record<string, unknown>;
-  azure?: Record<string, unknown>;
-  anthropic?: Record<string, unknown>;
-  ollama?: Record<string, unknown>;
+  openai?: Record<string, unknown> | undefined;
+  azure?: Record<string, unknown> | undefined;
+  anthropic?: Record<string, unknown> | undefined;
+  ollama?: Record<string, unknown> | undefined;
   [provider: string]: Record<string, unknown> | undefined;
 }
 
 /** Generation options. Each provider maps them to its own field names; ones it lacks are left out. */
 export interface LLMOptions {
-  temperature?: number;
-  maxTokens?: number;
-  topP?: number;
-  stop?: string | string[];
-  seed?: number;
-  frequencyPenalty?: number;
-  presencePenalty?: number;
-  reasoningEffort?: "minimal" | "low" | "medium" | "high";
-  providerOptions?: ProviderOptions;
+  temperature?: number | undefined;
+  maxTokens?: number | undefined;
+  topP?: number | undefined;
+  stop?: string | string[] | undefined;
+  seed?: number | undefined;
+  frequencyPenalty?: number | undefined;
+  presencePenalty?: number | undefined;
+  reasoningEffort?: "minimal" | "low" | "medium" | "high" | undefined;
+  providerOptions?: ProviderOptions | undefined;
 }
 
 /**

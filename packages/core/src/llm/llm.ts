@@ -18,41 +18,41 @@ import { type Tool, type ToolCall, type ToolChoice } from "./tool-call";
 
 export interface LLMSettings {
   /** Options applied to every call; a call's own options are merged over them. */
-  defaultOptions?: LLMOptions;
+  defaultOptions?: LLMOptions | undefined;
   /** Retries for retryable failures before the first chunk reaches the caller. Default 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Per attempt: longest wait for the response to begin (streaming) or complete. Default 600 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Longest silence between streamed chunks before the call fails with LLMTimeoutError. Default 60 000. */
-  idleTimeoutMs?: number;
+  idleTimeoutMs?: number | undefined;
   /** Backoff tuning: first step, longest step, longest `Retry-After` honoured. */
-  retryPolicy?: Partial<Omit<RetryPolicy, "maxRetries">>;
+  retryPolicy?: Partial<Omit<RetryPolicy, "maxRetries">> | undefined;
   /**
    * This model's prices, for `usage.estimatedCost`: they win over `setModelPrices` and the built-in
    * catalog. Use them for fine-tuned, self-hosted or newly released models.
    */
-  prices?: ModelPrices;
+  prices?: ModelPrices | undefined;
 }
 
 export interface GenerateOptions {
-  options?: LLMOptions;
+  options?: LLMOptions | undefined;
   /**
    * Aborting it cancels the HTTP request at once; the call fails with LLMAbortedError. Calls inside
    * `runWithAbortSignal` (as every @ragbits/chat `chat()` is) also stop when that signal aborts.
    */
-  signal?: AbortSignal;
-  tools?: readonly Tool[];
-  toolChoice?: ToolChoice;
+  signal?: AbortSignal | undefined;
+  tools?: readonly Tool[] | undefined;
+  toolChoice?: ToolChoice | undefined;
 }
 
 export interface StreamOptions extends GenerateOptions {
   /** Yield Reasoning items as the model thinks. Reasoning is always collected on the stream. */
-  includeReasoning?: boolean;
+  includeReasoning?: boolean | undefined;
   /**
    * Yield a refusal as a `Refusal` item instead of as text. Either way the stream's `refusal` and
    * `finishReason` ("refusal") say the model declined.
    */
-  includeRefusal?: boolean;
+  includeRefusal?: boolean | undefined;
 }
 
 /** The items a stream yields for the given options: text, plus tool calls when tools were passed, reasoning and refusals when asked for. */

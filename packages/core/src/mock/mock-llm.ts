@@ -14,24 +14,24 @@ export interface MockToolCallScript {
 
 export interface MockLLMSettings extends LLMSettings {
   /** Default "mock". */
-  modelName?: string;
+  modelName?: string | undefined;
   /** The full answer, or a function of the conversation. Streamed word by word unless `responseStream` is set. */
-  response?: string | ((messages: readonly Message[]) => string);
+  response?: string | ((messages: readonly Message[]) => string) | undefined;
   /** The exact chunks to stream (their concatenation is also the non-streaming answer). */
-  responseStream?: string[];
+  responseStream?: string[] | undefined;
   /** Pause before each streamed chunk, in ms (cancelled by aborts). */
-  chunkDelayMs?: number;
+  chunkDelayMs?: number | undefined;
   /**
    * Tool calls to make alongside the answer — until the conversation holds a tool result for one of
    * them after its last user message; then the model answers with text only, so an agent loop over
    * it ends (as Python Ragbits' MockLLM does). A new user message starts the script again.
    */
-  toolCalls?: MockToolCallScript[];
-  reasoning?: string;
+  toolCalls?: MockToolCallScript[] | undefined;
+  reasoning?: string | undefined;
   /** Refuse with this explanation instead of answering (`finishReason: "refusal"`); "" refuses without one. */
-  refusal?: string;
+  refusal?: string | undefined;
   /** Fixed usage; by default words of the prompt and chunks of the answer are counted. */
-  usage?: Partial<Usage>;
+  usage?: Partial<Usage> | undefined;
 }
 
 /**

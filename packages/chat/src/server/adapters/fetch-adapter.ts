@@ -3,9 +3,9 @@ import { type ApiResponse, type EventStreamResponse, type ResponseHeaders, SSE_K
 
 export interface FetchRequestOptions {
   /** Where the API is mounted when the framework passes the full URL (`/chat` → `/chat/api/config`). */
-  basePath?: string;
+  basePath?: string | undefined;
   /** The client's address, when the runtime tells it (Bun: `server.requestIP(req)?.address`). */
-  remoteAddress?: string;
+  remoteAddress?: string | undefined;
 }
 
 /**

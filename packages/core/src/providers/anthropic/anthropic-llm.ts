@@ -14,10 +14,10 @@ import { type AnthropicMessageResponse, type AnthropicStreamEvent, anthropicStre
 export interface AnthropicLLMSettings extends LLMSettings {
   modelName: string;
   /** Default: `ANTHROPIC_API_KEY`. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Default: `ANTHROPIC_BASE_URL`, else Anthropic. */
-  baseUrl?: string;
-  headers?: Record<string, string>;
+  baseUrl?: string | undefined;
+  headers?: Record<string, string> | undefined;
 }
 
 interface MessagesClient {

@@ -8,11 +8,11 @@ export interface AzureOpenAILLMSettings extends Omit<OpenAILLMSettings, "baseUrl
   /** The deployment name. */
   modelName: string;
   /** Default: `AZURE_API_KEY` (or `AZURE_OPENAI_API_KEY`). */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** The resource endpoint, e.g. https://my-resource.openai.azure.com. Default: `AZURE_API_BASE` (or `AZURE_OPENAI_ENDPOINT`). */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Default: `AZURE_API_VERSION` (or `OPENAI_API_VERSION`), else a current GA version. */
-  apiVersion?: string;
+  apiVersion?: string | undefined;
 }
 
 export const DEFAULT_AZURE_API_VERSION = "2024-10-21";

@@ -10,8 +10,8 @@ import { type OllamaChatResponse, fromOllamaResponse, ollamaStreamParts } from "
 export interface OllamaLLMSettings extends LLMSettings {
   modelName: string;
   /** Default: `OLLAMA_HOST`, else http://localhost:11434. */
-  host?: string;
-  headers?: Record<string, string>;
+  host?: string | undefined;
+  headers?: Record<string, string> | undefined;
 }
 
 export const DEFAULT_OLLAMA_HOST = "http://localhost:11434";

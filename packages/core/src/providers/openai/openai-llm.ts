@@ -15,13 +15,13 @@ import { type OpenAIChunk, type OpenAICompletion, fromOpenAICompletion, openAISt
 export interface OpenAILLMSettings extends LLMSettings {
   modelName: string;
   /** Default: `OPENAI_API_KEY`. Optional when `baseUrl` points at a server that needs none. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Default: `OPENAI_BASE_URL`, else OpenAI. Any OpenAI-compatible server: vLLM, llama.cpp, LM Studio… */
-  baseUrl?: string;
-  organization?: string;
-  project?: string;
+  baseUrl?: string | undefined;
+  organization?: string | undefined;
+  project?: string | undefined;
   /** Extra HTTP headers sent with every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** How the SDK client is built; Azure overrides it. */
