@@ -35,3 +35,21 @@ export { OpenAICompatibleKeysRequiredError, isLoopbackHost } from "./server/rout
 export { type AuthenticationBackend, isAuthenticationBackend } from "./auth/authentication-backend";
 export { ListAuthentication, type ListedUser } from "./auth/list-authentication";
 export { type LoginRateLimit } from "./auth/login-rate-limiter";
+
+// Server state: sessions, login limits, history and feedback behind one seam (memory, SQLite, PostgreSQL)
+export { type CloseOptions } from "./server/ragbits-api";
+export { type ServerStores, type StoreKind } from "./stores/server-stores";
+export { type OpenStoresOptions, openStores } from "./stores/open-stores";
+export { StoreError, type StoreErrorCode, type StoreErrorOptions } from "./stores/store-error";
+export { type StoreLogger } from "./stores/store-logger";
+export { type DatabaseTarget, describeDatabaseUrl, parseDatabaseUrl } from "./stores/database-url";
+export { type SessionStore, DEFAULT_SESSION_TTL_MS } from "./auth/session-store";
+export { MemorySessionStore } from "./auth/memory-session-store";
+export { type LoginAttemptStore, type LoginFailures } from "./auth/login-attempt-store";
+export { MemoryLoginAttemptStore } from "./auth/memory-login-attempt-store";
+export { DEFAULT_LOGIN_RATE_LIMIT, LoginRateLimiter } from "./auth/login-rate-limiter";
+export { MemoryStores } from "./stores/memory/memory-stores";
+export { SqliteStores } from "./stores/sqlite/sqlite-stores";
+export { SqliteDatabase, type SqliteDatabaseOptions } from "./stores/sqlite/sqlite-database";
+export { PostgresStores } from "./stores/postgres/postgres-stores";
+export { type PostgresOptions } from "./stores/postgres/postgres-options";

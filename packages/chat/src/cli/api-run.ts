@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { AuthenticationBackend, RagbitsAPI, RunningServer } from "../index";
 import { CliError } from "./cli-error";
 import { describeListenError } from "./describe-listen-error";
+import { isStoreError } from "./is-store-error";
 import { type RagbitsChat, loadLibrary } from "./load-library";
 import { loadExport } from "./load-target";
 import { checkOpenAIExposure, openAICompatibleBanner, openAICompatibleFromFlags } from "./openai-compatible-flags";
@@ -15,6 +16,7 @@ export interface ApiRunOptions {
   uiBuildDir?: string;
   auth?: string;
   theme?: string;
+  databaseUrl?: string;
   openaiCompatible?: boolean;
   openaiModel?: string;
   openaiApiKeysFile?: string;
@@ -39,6 +41,7 @@ export async function apiRun(target: string, options: ApiRunOptions): Promise<Ru
     ...(options.uiBuildDir ? { uiBuildDir: resolve(options.uiBuildDir) } : {}),
     ...(options.theme ? { themePath: resolve(options.theme) } : {}),
     ...(auth ? { auth } : {}),
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(openaiCompatible ? { openaiCompatible } : {}),
   });
   const running = await listen(api, options);
@@ -51,6 +54,8 @@ async function listen(api: RagbitsAPI, { host, port }: ApiRunOptions): Promise<R
   try {
     return await api.run({ host, port, quiet: true });
   } catch (error) {
+    // The database could not be opened before listening (unreachable, pg missing, a newer schema).
+    if (isStoreError(error)) throw new CliError(`database: ${error.message}`, { cause: error });
     throw new CliError(describeListenError(error, host, port), { cause: error });
   }
 }

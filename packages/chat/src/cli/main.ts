@@ -2,16 +2,26 @@ import { dirname } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { apiRun } from "./api-run";
 import { CliError } from "./cli-error";
+import { isStoreError } from "./is-store-error";
 import { parseTarget, resolveModule } from "./load-target";
 import { RELOAD_CHILD_ENV, runWithReload } from "./reload";
-import { stopOnSignals } from "./stop-on-signals";
+import { STOP_AFTER_GRACE_MS, stopOnSignals } from "./stop-on-signals";
 
 declare const __RAGBITS_VERSION__: string | undefined;
+
+/** How long, by default, a SIGTERM lets running answers finish (a load balancer's usual drain time). */
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError("expected a port number between 0 and 65535");
   return port;
+}
+
+function parseMilliseconds(value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0) throw new InvalidArgumentError("expected a whole number of milliseconds (0 or more)");
+  return ms;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -36,6 +46,8 @@ api
   .option("--ui-build-dir <dir>", "serve this UI build instead of the built-in one")
   .option("--auth <module:Export>", "authentication backend, e.g. auth.ts:users")
   .option("--theme <file>", "CSS file served at /api/theme")
+  .option("--database-url <url>", "keep sessions, login limits, history and feedback in postgres://… or sqlite:<path> (default: RAGBITS_DATABASE_URL)")
+  .option("--shutdown-grace-ms <ms>", "on SIGTERM, how long answers still streaming may finish", parseMilliseconds, DEFAULT_SHUTDOWN_GRACE_MS)
   .option("--openai-compatible", "also serve the chat as an OpenAI model: POST /v1/chat/completions, GET /v1/models (keys: RAGBITS_OPENAI_API_KEYS=k1,k2)")
   .option("--openai-model <name>", "the model id of --openai-compatible (default: ragbits)")
   .option("--openai-api-keys-file <file>", "API keys of --openai-compatible, one per line")
@@ -48,16 +60,18 @@ api
       return runWithReload(args, dirname(file));
     }
     const running = await apiRun(target, options);
-    stopOnSignals(() => running.close(), { announce: !process.env[RELOAD_CHILD_ENV] });
+    // SIGTERM (a deploy) lets answers finish; Ctrl+C and a --reload restart stop at once.
+    const graceMs = process.env[RELOAD_CHILD_ENV] ? 0 : (options.shutdownGraceMs as number);
+    stopOnSignals((signal) => running.close({ graceMs: signal === "SIGTERM" ? graceMs : 0 }), { announce: !process.env[RELOAD_CHILD_ENV], timeoutMs: graceMs + STOP_AFTER_GRACE_MS });
   });
 
 program.parseAsync().catch((error: unknown) => {
-  const message = CliError.isInstance(error) ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const message = CliError.isInstance(error) || isStoreError(error) ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   process.stderr.write(`ragbits: error: ${message}\n`);
   if (debug) {
     const detail = CliError.isInstance(error) ? error.cause : error;
     if (detail instanceof Error && detail.stack) process.stderr.write(`\n${detail.stack}\n`);
-  } else if (!CliError.isInstance(error)) {
+  } else if (!CliError.isInstance(error) && !isStoreError(error)) {
     // Not a failure the CLI foresaw: the stack trace is what a bug report needs.
     process.stderr.write("(run with --debug for the stack trace)\n");
   }

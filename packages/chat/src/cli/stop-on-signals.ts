@@ -1,5 +1,5 @@
-/** How long a graceful stop may take before the process gives up on it. */
-const STOP_TIMEOUT_MS = 10_000;
+/** How long a graceful stop may take, beyond the grace period given to streams, before the process gives up on it. */
+export const STOP_AFTER_GRACE_MS = 10_000;
 
 /**
  * Ctrl+C (SIGINT) or a process manager's SIGTERM: `close` the server gracefully, print one "Stopped."
@@ -9,16 +9,16 @@ const STOP_TIMEOUT_MS = 10_000;
  * `announce: false` for a `--reload` child: it is stopped for every restart, and its parent says
  * "Stopped." when the user stops.
  */
-export function stopOnSignals(close: () => Promise<void>, { announce = true }: { announce?: boolean } = {}): void {
+export function stopOnSignals(close: (signal: NodeJS.Signals) => Promise<void>, { announce = true, timeoutMs = STOP_AFTER_GRACE_MS }: { announce?: boolean; timeoutMs?: number } = {}): void {
   let stopping = false;
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     setTimeout(() => {
-      process.stderr.write(`ragbits: the server did not close within ${STOP_TIMEOUT_MS / 1000} s; exiting\n`);
+      process.stderr.write(`ragbits: the server did not close within ${timeoutMs / 1000} s; exiting\n`);
       process.exit(1);
-    }, STOP_TIMEOUT_MS).unref();
-    close().then(
+    }, timeoutMs).unref();
+    close(signal).then(
       () => {
         if (announce) process.stdout.write("Stopped.\n");
         process.exit(0);

@@ -24,6 +24,11 @@ export interface InteractionRecord {
   status: InteractionStatus;
   /** What went wrong, when status is "error". */
   error?: string;
+  /**
+   * The signed-in user who asked (their `user_id`), when auth is on. Stores that keep conversations
+   * per user (HistoryStore) file the interaction under this user; without it, under nobody.
+   */
+  userId?: string;
 }
 
 /**

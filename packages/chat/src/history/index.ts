@@ -3,3 +3,13 @@ export { HistoryStoreError, type HistoryStoreErrorCode, type HistoryStoreErrorOp
 export type { HistoryStoreWarning, HistoryStoreWarningHandler } from "./history-store-warning";
 export { JsonlHistoryStore, type JsonlHistoryStoreOptions } from "./jsonl-history-store";
 export { SqliteHistoryStore, type SqliteHistoryStoreOptions } from "./sqlite-history-store";
+export {
+  type ConversationPage,
+  type ConversationSummary,
+  type FeedbackRecord,
+  type HistoryStore,
+  type InteractionWithFeedback,
+  type ListConversationsOptions,
+  isHistoryStore,
+} from "./history-store";
+export { MemoryHistoryStore } from "./memory-history-store";

@@ -59,13 +59,14 @@ export function fromInteractionRow(row: InteractionRow): InteractionRecord {
 }
 
 function parseColumn(row: InteractionRow, column: "history" | "events" | "context"): unknown {
+  return parseJsonColumn(row[column], `the ${column} column of interaction ${row.message_id} (conversation ${row.conversation_id})`);
+}
+
+/** A JSON column's value; a HistoryStoreError "corrupt-record" naming `what` when it is not JSON. */
+export function parseJsonColumn(text: string, what: string): unknown {
   try {
-    return JSON.parse(row[column]);
+    return JSON.parse(text);
   } catch (error) {
-    throw new HistoryStoreError({
-      code: "corrupt-record",
-      message: `the ${column} column of interaction ${row.message_id} (conversation ${row.conversation_id}) is not valid JSON`,
-      cause: error,
-    });
+    throw new HistoryStoreError({ code: "corrupt-record", message: `${what} is not valid JSON`, cause: error });
   }
 }

@@ -20,6 +20,7 @@ export function storedInteraction(record: InteractionRecord): InteractionRecord 
     status: record.status,
   };
   if (record.error !== undefined) stored.error = record.error;
+  if (record.userId !== undefined) stored.userId = record.userId;
   return stored;
 }
 
@@ -40,7 +41,8 @@ export function isInteractionRecord(value: unknown): value is InteractionRecord 
     typeof v.finishedAt === "number" &&
     typeof v.status === "string" &&
     STATUSES.includes(v.status) &&
-    (v.error === undefined || typeof v.error === "string")
+    (v.error === undefined || typeof v.error === "string") &&
+    (v.userId === undefined || typeof v.userId === "string")
   );
 }
 

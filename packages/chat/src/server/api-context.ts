@@ -6,6 +6,7 @@ import { type SessionStore } from "../auth/session-store";
 import { type User } from "../interface/chat-context";
 import { type ChatInterface } from "../interface/chat-interface";
 import { type StateSigner } from "../state/state-signing";
+import { type ServerStores } from "../stores/server-stores";
 import { type ApiRequest } from "./http/api-request";
 
 /** The abort reason of turns ended because the server is shutting down (their clients are told so). */
@@ -25,6 +26,12 @@ export interface ApiContext {
   auth: AuthContext | undefined;
   /** Aborts every streaming turn in flight (used when the server shuts down). */
   activeTurns: Set<AbortController>;
+  /** The server's state: sessions, login limits and (with a database) history and feedback. */
+  stores: ServerStores;
+  /** Why this replica should get no traffic now (GET /api/ready); undefined when it is ready. */
+  notReadyReason: () => Promise<string | undefined>;
+  /** Set once a shutdown began: new API requests are answered 503, readiness too. */
+  lifecycle: { shuttingDown: boolean };
 }
 
 export interface AuthContext {

@@ -1,4 +1,5 @@
 import { readSessionId } from "../auth/session-cookie";
+import { StoreError } from "../stores/store-error";
 import { THEME_HEADER } from "../protocol/config-response";
 import { type ApiContext, type RouteInput, type Session } from "./api-context";
 import { buildConfigResponse } from "./config-response";
@@ -10,6 +11,7 @@ import { type ContentSecurityPolicy, securityHeaders } from "./http/security-hea
 import { loginRoute, logoutRoute, userRoute } from "./routes/auth-routes";
 import { chatRoute } from "./routes/chat-route";
 import { feedbackRoute } from "./routes/feedback-route";
+import { healthRoute, readyRoute } from "./routes/health-routes";
 import { type OpenAICompatibleConfig } from "./routes/openai/openai-compatible-options";
 import { openAIRoutes } from "./routes/openai/openai-routes";
 import { themeRoute } from "./routes/theme-route";
@@ -22,6 +24,8 @@ interface Route {
   handler: RouteHandler;
   /** With auth on, only signed-in users get through. */
   signedIn: boolean;
+  /** A load balancer's probe: answered at once (no waiting for setup, no session), also while shutting down. */
+  probe: boolean;
 }
 
 export interface ApiHandlerOptions {
@@ -62,6 +66,8 @@ export class ApiHandler {
     this.cors = options.corsOrigins?.length ? new CorsPolicy(options.corsOrigins) : undefined;
     this.commonHeaders = securityHeaders(options.contentSecurityPolicy);
     this.ui = new UiFiles(options.uiBuildDir);
+    this.add("GET", "/api/health", healthRoute, false, { probe: true });
+    this.add("GET", "/api/ready", readyRoute, false, { probe: true });
     this.add("GET", "/api/config", configRoute, false);
     this.add("POST", "/api/chat", chatRoute, true);
     this.add("POST", "/api/feedback", feedbackRoute, true);
@@ -91,8 +97,8 @@ export class ApiHandler {
     return response;
   }
 
-  private add(method: string, path: string, handler: RouteHandler, signedIn: boolean): void {
-    this.routes.set(`${method} ${path}`, { handler, signedIn });
+  private add(method: string, path: string, handler: RouteHandler, signedIn: boolean, { probe = false }: { probe?: boolean } = {}): void {
+    this.routes.set(`${method} ${path}`, { handler, signedIn, probe });
   }
 
   private async dispatch(request: ApiRequest): Promise<ApiResponse> {
@@ -100,14 +106,17 @@ export class ApiHandler {
     const path = request.path.length > 1 && request.path.endsWith("/") ? request.path.slice(0, -1) : request.path;
     const isApi = this.apiPaths.test(path);
     if (!isApi) return this.serveUi(request);
+    const method = request.method === "HEAD" ? "GET" : request.method;
+    const route = this.routes.get(`${method} ${path.toLowerCase()}`);
+    if (route?.probe) return route.handler({ request, session: {}, context: this.context });
+    // A replica that is stopping takes no new work: the client (or the load balancer) tries another one.
+    if (this.context.lifecycle.shuttingDown) throw new HttpError(503, "The server is shutting down; please try again.", { headers: { "retry-after": "1" } });
     if (!this.setupDone) {
       await this.options.ready();
       this.setupDone = true;
     }
-    const method = request.method === "HEAD" ? "GET" : request.method;
-    const route = this.routes.get(`${method} ${path.toLowerCase()}`);
     if (!route) throw new HttpError(404, `Not found: ${request.method} ${request.path}`);
-    const session = this.session(request);
+    const session = await this.session(request);
     if (route.signedIn && this.context.auth && !session.user) throw new HttpError(401, "Not authenticated");
     return route.handler({ request, session, context: this.context });
   }
@@ -118,17 +127,20 @@ export class ApiHandler {
     return file;
   }
 
-  private session(request: ApiRequest): Session {
+  private async session(request: ApiRequest): Promise<Session> {
     const auth = this.context.auth;
     if (!auth) return {};
     const sessionId = readSessionId(request.header("cookie"), auth.cookie.name);
-    const user = auth.sessions.get(sessionId);
+    // The store is asked every time (no cache): a logout on any replica ends the session on all of them.
+    const user = sessionId ? await auth.sessions.get(sessionId) : undefined;
     return user ? { user, sessionId } : {};
   }
 
   /** Every failure as JSON: known ones as their 4xx, anything else a logged 500 that says nothing more. */
   private errorResponse(error: unknown, request: ApiRequest): ApiResponse {
     if (HttpError.isInstance(error)) return jsonResponse(error.body, error.status, { ...error.headers });
+    // The database is down: say so at once (the store logged the outage once); the client may retry.
+    if (StoreError.isUnavailable(error)) return jsonResponse({ detail: "The database is unavailable; please try again shortly." }, 503, { "retry-after": "5" });
     this.context.logger.error({ err: error, method: request.method, path: request.path }, "request failed");
     return jsonResponse({ detail: "Internal server error" }, 500);
   }

@@ -6,14 +6,19 @@ import { type Logger } from "pino";
 import { type AuthenticationBackend } from "../auth/authentication-backend";
 import { DEFAULT_LOGIN_RATE_LIMIT, type LoginRateLimit, LoginRateLimiter } from "../auth/login-rate-limiter";
 import { sessionCookieName } from "../auth/session-cookie";
-import { DEFAULT_SESSION_TTL_MS, SessionStore } from "../auth/session-store";
+import { DEFAULT_SESSION_TTL_MS } from "../auth/session-store";
 import { ChatInterface } from "../interface/chat-interface";
 import { type StateSigner, defaultStateSigner } from "../state/state-signing";
+import { storesForApi } from "../stores/api-stores";
+import { type PostgresOptions } from "../stores/postgres/postgres-options";
+import { notReadyReason } from "../stores/readiness";
+import { type ServerStores } from "../stores/server-stores";
 import { type FetchRequestOptions, fromFetchRequest, toFetchResponse } from "./adapters/fetch-adapter";
 import { fromNodeRequest, writeNodeResponse } from "./adapters/node-adapter";
 import { type ApiContext, SERVER_SHUTDOWN } from "./api-context";
 import { ApiHandler } from "./api-handler";
 import { ConnectionTracker } from "./connection-tracker";
+import { waitForTurns } from "./drain-turns";
 import { type ContentSecurityPolicy, STRICT_CSP } from "./http/security-headers";
 import { createLogger } from "./logger";
 import { assertOpenAIExposure } from "./routes/openai/loopback-host";
@@ -50,6 +55,18 @@ export interface RagbitsAPIOptions {
   secureCookies?: boolean | undefined;
   loginRateLimit?: LoginRateLimit | undefined;
   /**
+   * Where sessions, login limits, conversation history and feedback live, so replicas share them:
+   * `postgres://…` / `postgresql://…` (many replicas behind a load balancer) or `sqlite:<path>` (one
+   * machine). Default: RAGBITS_DATABASE_URL, else memory (one process). The ChatInterface's own
+   * `historyPersistence` still wins for history. With a database, RAGBITS_SECRET_KEY (the same on
+   * every replica) or `stateSigner` is required.
+   */
+  databaseUrl?: string | undefined;
+  /** PostgreSQL settings: pool size, connection and statement timeouts, TLS, the retry queue. */
+  database?: PostgresOptions | undefined;
+  /** Your own stores (sessions, login limits, history): wins over `databaseUrl`. */
+  stores?: ServerStores | undefined;
+  /**
    * Also serve the chat as an OpenAI chat-completions model: POST /v1/chat/completions and
    * GET /v1/models, for any OpenAI client (docs/openai-compatible.md). `true` or options; protect
    * it with `apiKeys` unless it listens on loopback only (`run()` refuses other hosts without keys).
@@ -69,9 +86,20 @@ export interface RunOptions {
 export interface RunningServer {
   url: string;
   server: Server;
-  /** Stops accepting connections, ends streams in flight, and resolves once the server is closed. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections, lets streams in flight finish for up to `graceMs` (default 0), ends
+   * the rest, and resolves once the server and its stores are closed.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
+
+export interface CloseOptions {
+  /** How long answers still streaming may take to finish before they are cut (ms, default 0). */
+  graceMs?: number | undefined;
+}
+
+/** After the abort, how long close() waits for the cut turns to end and save their interactions. */
+const TURN_END_MS = 2_000;
 
 export type { FetchRequestOptions };
 
@@ -89,6 +117,8 @@ export class RagbitsAPI {
   readonly logger: Logger;
   private readonly context: ApiContext;
   private readonly handler: ApiHandler;
+  /** Sessions, login limits and (with a database) history and feedback. */
+  readonly stores: ServerStores;
   private readonly openaiCompatible: OpenAICompatibleConfig | undefined;
   private expressApp: Express | undefined;
   private setupPromise: Promise<void> | undefined;
@@ -96,10 +126,14 @@ export class RagbitsAPI {
   constructor(chat: ChatSource, options: RagbitsAPIOptions = {}) {
     const debugMode = options.debugMode ?? false;
     this.logger = options.logger ?? createLogger(debugMode);
+    // First: a database without a shared secret key is refused before anything else starts.
+    this.stores = storesForApi(options, this.logger);
     // The first user of the process-wide signer decides where its "no RAGBITS_SECRET_KEY" warning goes.
     if (!options.stateSigner) defaultStateSigner((message) => this.logger.warn(message));
     this.chat = instantiate(chat);
     if (options.stateSigner) this.chat.stateSigner = options.stateSigner;
+    // The app's own history persistence wins; otherwise the database's history, if there is one.
+    if (!this.chat.historyPersistence && this.stores.history) this.chat.historyPersistence = this.stores.history;
     const bodyLimit = options.bodyLimit ?? "1mb";
     this.context = {
       chat: this.chat,
@@ -110,8 +144,12 @@ export class RagbitsAPI {
       uploadLimitBytes: options.uploadLimitBytes ?? 10 * 1024 * 1024,
       keepAliveMs: options.keepAliveMs ?? 15_000,
       themePath: options.themePath,
-      auth: options.auth ? createAuthContext(options.auth, options) : undefined,
+      auth: options.auth ? createAuthContext(options.auth, options, this.stores) : undefined,
       activeTurns: new Set(),
+      stores: this.stores,
+      notReadyReason: () =>
+        notReadyReason({ shuttingDown: this.context.lifecycle.shuttingDown, setup: () => this.setup(), stores: this.stores, history: this.chat.historyPersistence }),
+      lifecycle: { shuttingDown: false },
     };
     this.openaiCompatible = resolveOpenAICompatible(options.openaiCompatible);
     this.handler = new ApiHandler(this.context, {
@@ -166,9 +204,15 @@ export class RagbitsAPI {
   /** Runs `chat.setup()` once and opens the history store; `run()` awaits it before listening. */
   setup(): Promise<void> {
     this.setupPromise ??= (async () => {
+      // The database first: its schema is migrated before the app or any request uses it.
+      await this.stores.open();
       await this.chat.setup();
       await this.chat.historyPersistence?.open?.();
-    })();
+    })().catch((error: unknown) => {
+      // Not cached: a database that was down at start-up is tried again by the next request.
+      this.setupPromise = undefined;
+      throw error;
+    });
     return this.setupPromise;
   }
 
@@ -188,23 +232,30 @@ export class RagbitsAPI {
     const address = server.address() as AddressInfo;
     const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
     if (!quiet) this.logger.info({ url }, "Ragbits chat is running");
-    return { url, server, close: () => this.closeServer(server, connections) };
+    return { url, server, close: (options) => this.closeServer(server, connections, options) };
   }
 
   /**
-   * Ends every turn in flight (their clients get an `error` event saying the server is shutting
-   * down) and releases the API's resources. `run()`'s `close()` calls it; call it yourself when you
-   * serve `.fetch` or `.router()` from your own server.
+   * Shuts the API down: from now on /api/ready answers 503 and new API requests are refused (503);
+   * answers still streaming may finish for up to `graceMs` (default 0); then every turn left is ended
+   * (its client gets an `error` event saying the server is shutting down) and saved, and the stores
+   * are closed. `run()`'s `close()` calls it; call it yourself when you serve `.fetch` or `.router()`
+   * from your own server.
    */
-  async close(): Promise<void> {
+  async close({ graceMs = 0 }: CloseOptions = {}): Promise<void> {
+    this.context.lifecycle.shuttingDown = true;
+    await waitForTurns(this.context.activeTurns, graceMs);
     for (const controller of this.context.activeTurns) controller.abort(SERVER_SHUTDOWN);
-    this.context.auth?.sessions.close();
+    // The cut turns save their partial answers as they end: the stores close after that.
+    await waitForTurns(this.context.activeTurns, TURN_END_MS);
+    await this.stores.close();
   }
 
-  private async closeServer(server: Server, connections: ConnectionTracker): Promise<void> {
+  private async closeServer(server: Server, connections: ConnectionTracker, options?: CloseOptions): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await this.close();
+    // Keep-alive connections with nothing in flight go now; the others once their answer is done.
     connections.closeIdle();
+    await this.close(options);
     // Streams end as their turns see the abort; anything still open after a grace period is cut.
     const timer = setTimeout(() => server.closeAllConnections(), 2_000).unref();
     await closed;
@@ -212,12 +263,12 @@ export class RagbitsAPI {
   }
 }
 
-function createAuthContext(backend: AuthenticationBackend, options: RagbitsAPIOptions): ApiContext["auth"] {
+function createAuthContext(backend: AuthenticationBackend, options: RagbitsAPIOptions, stores: ServerStores): ApiContext["auth"] {
   const ttl = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
   return {
     backend,
-    sessions: new SessionStore(ttl),
-    limiter: new LoginRateLimiter(options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT),
+    sessions: stores.sessions,
+    limiter: new LoginRateLimiter(options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT, stores.loginAttempts),
     cookie: { name: sessionCookieName(), secure: options.secureCookies ?? process.env.NODE_ENV === "production", maxAgeMs: ttl },
   };
 }

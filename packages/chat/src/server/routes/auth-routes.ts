@@ -21,25 +21,25 @@ export async function loginRoute({ request, session, context }: RouteInput): Pro
   // Without a known client address (some fetch runtimes) only the per-user limit applies: one shared
   // "unknown" key would let any one client lock everybody out.
   const keys = [`user:${username.toLowerCase()}`, ...(request.remoteAddress ? [`ip:${request.remoteAddress}`] : [])];
-  const waitMs = auth.limiter.retryAfterMs(keys);
+  const waitMs = await auth.limiter.retryAfterMs(keys);
   if (waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
     throw new HttpError(429, `Too many failed login attempts; try again in ${seconds} s`, { headers: { "retry-after": String(seconds) } });
   }
   const user = await auth.backend.authenticate(username, password);
   if (!user) {
-    auth.limiter.recordFailure(keys);
+    await auth.limiter.recordFailure(keys);
     context.logger.warn({ username: username.slice(0, 64) }, "failed login");
     return jsonResponse({ success: false, user: null, error_message: "Invalid username or password" }, 401);
   }
-  auth.limiter.reset(keys);
-  return jsonResponse({ success: true, user, error_message: null }, 200, { "set-cookie": startSession(auth, session, user) });
+  await auth.limiter.reset(keys);
+  return jsonResponse({ success: true, user, error_message: null }, 200, { "set-cookie": await startSession(auth, session, user) });
 }
 
 /** POST /api/auth/logout (only when auth is configured). */
 export async function logoutRoute({ session, context }: RouteInput): Promise<BodyResponse> {
   const auth = requireAuth(context.auth);
-  auth.sessions.delete(session.sessionId);
+  if (session.sessionId) await auth.sessions.delete(session.sessionId);
   return jsonResponse({ success: true }, 200, { "set-cookie": clearedSessionCookie(auth.cookie) });
 }
 
@@ -48,8 +48,8 @@ function requireAuth(auth: AuthContext | undefined): AuthContext {
   return auth;
 }
 
-function startSession(auth: AuthContext, session: RouteInput["session"], user: User): string {
+async function startSession(auth: AuthContext, session: RouteInput["session"], user: User): Promise<string> {
   // A new id on every login: a session id planted before login is useless afterwards.
-  auth.sessions.delete(session.sessionId);
-  return sessionCookie(auth.sessions.create(user), auth.cookie);
+  if (session.sessionId) await auth.sessions.delete(session.sessionId);
+  return sessionCookie(await auth.sessions.create(user, auth.cookie.maxAgeMs), auth.cookie);
 }

@@ -1,0 +1,28 @@
+import { type LoginAttemptStore } from "../auth/login-attempt-store";
+import { type SessionStore } from "../auth/session-store";
+import { type HistoryStore } from "../history/history-store";
+
+/** Where the stores keep their state. */
+export type StoreKind = "memory" | "sqlite" | "postgres";
+
+/**
+ * Every piece of server state, behind one seam: sessions, login failure counts and (with a database)
+ * conversation history with feedback. A replica that keeps these in SQLite or PostgreSQL holds nothing
+ * another replica needs. RagbitsAPI opens them from `databaseUrl` (see openStores).
+ */
+export interface ServerStores {
+  readonly kind: StoreKind;
+  readonly sessions: SessionStore;
+  readonly loginAttempts: LoginAttemptStore;
+  /**
+   * Conversations and feedback, used when the ChatInterface sets no `historyPersistence` of its own.
+   * None in memory: without a database the server keeps no history unless the app asks for one.
+   */
+  readonly history: HistoryStore | undefined;
+  /** Connects, creates or migrates the schema: RagbitsAPI calls it at start-up, so problems show then. */
+  open(): Promise<void>;
+  /** Resolves when the stores answer; rejects with a StoreError ("unavailable" when the database is down). */
+  ping(): Promise<void>;
+  /** Finishes pending writes (within a bounded time) and releases connections and timers. */
+  close(): Promise<void>;
+}
