@@ -1,5 +1,5 @@
 import type BetterSqlite3 from "better-sqlite3";
-import { SqliteDatabase } from "../stores/sqlite/sqlite-database";
+import { SqliteDatabase, connectSqlite } from "../stores/sqlite/sqlite-database";
 import { type HistoryPersistence, type InteractionRecord } from "./history-persistence";
 import { HistoryStoreError, messageOf } from "./history-store-error";
 import { type ConversationPage, type FeedbackRecord, type HistoryStore, type InteractionWithFeedback, type ListConversationsOptions } from "./history-store";
@@ -125,7 +125,7 @@ export class SqliteHistoryStore implements HistoryStore, HistoryPersistence {
   }
 
   async ping(): Promise<void> {
-    const db = await this.database.connect();
+    const db = await connectSqlite(this.database);
     db.prepare("SELECT 1").get();
   }
 
@@ -201,7 +201,7 @@ export class SqliteHistoryStore implements HistoryStore, HistoryPersistence {
 
   private async statements(): Promise<Statements> {
     if (this.closed) throw new HistoryStoreError({ code: "closed", message: `the history store for ${this.path} is closed` });
-    const db = await this.database.connect();
+    const db = await connectSqlite(this.database);
     // close() may have run while the database was opening.
     if (this.closed) throw new HistoryStoreError({ code: "closed", message: `the history store for ${this.path} is closed` });
     this.prepared ??= prepare(db);

@@ -31,8 +31,14 @@ export class SqliteDatabase {
     this.createDirectory = options.createDirectory ?? true;
   }
 
-  /** The open database (opened and migrated on the first call); rejects after close(). */
-  async connect(): Promise<BetterSqlite3.Database> {
+  /** Opens (and migrates) the file now rather than on first use, so problems show at start-up. */
+  async open(): Promise<void> {
+    await this.connect();
+  }
+
+  // Private, so better-sqlite3's types stay out of the package's public types: stores reach it
+  // through connectSqlite().
+  private async connect(): Promise<BetterSqlite3.Database> {
     this.assertOpen();
     this.connection ??= openDatabase(this.path, this.createDirectory).catch((error: unknown) => {
       // Not cached: the next call tries again (the package may have been installed, the disk freed).
@@ -56,7 +62,7 @@ export class SqliteDatabase {
     db?.close();
   }
 
-  assertOpen(): void {
+  private assertOpen(): void {
     if (this.closed) throw new HistoryStoreError({ code: "closed", message: `the SQLite stores for ${this.path} are closed` });
   }
 }
@@ -82,6 +88,11 @@ async function openDatabase(path: string, createDirectory: boolean): Promise<Bet
     if (HistoryStoreError.isInstance(error)) throw error;
     throw new HistoryStoreError({ code: "io-failed", message: `cannot set up the tables in ${path}: ${messageOf(error)}`, cause: error });
   }
+}
+
+/** The open better-sqlite3 database of `database` (opened and migrated on the first call); rejects after close(). */
+export function connectSqlite(database: SqliteDatabase): Promise<BetterSqlite3.Database> {
+  return (database as unknown as { connect(): Promise<BetterSqlite3.Database> }).connect();
 }
 
 /** ":memory:", "" (a temporary database) and file: URIs name no directory to create. */

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import { type LoginAttemptStore, type LoginFailures } from "../../auth/login-attempt-store";
 import { StoreError } from "../store-error";
-import { type SqliteDatabase } from "./sqlite-database";
+import { type SqliteDatabase, connectSqlite } from "./sqlite-database";
 
 interface FailureRow {
   key: string;
@@ -57,7 +57,7 @@ export class SqliteLoginAttemptStore implements LoginAttemptStore {
 
   private async statements(): Promise<Statements> {
     if (this.closed) throw new StoreError({ code: "closed", message: "the login attempt store is closed" });
-    const db = await this.database.connect();
+    const db = await connectSqlite(this.database);
     this.prepared ??= {
       select: db.prepare<[string, number], FailureRow>("SELECT key, count, reset_at FROM login_failures WHERE key = ? AND reset_at > ?"),
       record: db.prepare(

@@ -3,7 +3,7 @@ import { type SessionStore, newSessionId, sessionIdHash } from "../../auth/sessi
 import { type User } from "../../interface/chat-context";
 import { StoreError } from "../store-error";
 import { userJson } from "../user-json";
-import { type SqliteDatabase } from "./sqlite-database";
+import { type SqliteDatabase, connectSqlite } from "./sqlite-database";
 
 interface Statements {
   insert: BetterSqlite3.Statement<[string, string, number]>;
@@ -50,7 +50,7 @@ export class SqliteSessionStore implements SessionStore {
 
   private async statements(): Promise<Statements> {
     if (this.closed) throw new StoreError({ code: "closed", message: "the session store is closed" });
-    const db = await this.database.connect();
+    const db = await connectSqlite(this.database);
     this.prepared ??= {
       insert: db.prepare<[string, string, number]>("INSERT INTO sessions (id_hash, user, expires_at) VALUES (?, ?, ?)"),
       select: db.prepare<[string, number], { user: string }>("SELECT user FROM sessions WHERE id_hash = ? AND expires_at > ?"),

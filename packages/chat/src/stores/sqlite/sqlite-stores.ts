@@ -22,7 +22,7 @@ export class SqliteStores implements ServerStores {
   }
 
   async open(): Promise<void> {
-    await this.database.connect();
+    await this.database.open();
     this.sweeper ??= new ExpirySweeper(async () => {
       await this.sessions.deleteExpired();
       await this.loginAttempts.deleteExpired();
