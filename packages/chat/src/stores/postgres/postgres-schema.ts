@@ -75,6 +75,8 @@ const MIGRATION_TIMEOUT = "60s";
  * a newer release rather than guess at its schema.
  */
 export async function migratePostgres(client: PostgresClient): Promise<void> {
+  // Every start after the first finds the schema current: one query, no lock, no waiting on other replicas.
+  if ((await appliedVersion(client)) === POSTGRES_SCHEMA_VERSION) return;
   await client.query("BEGIN");
   try {
     await client.query(`SET LOCAL statement_timeout = '${MIGRATION_TIMEOUT}'`);
@@ -95,6 +97,18 @@ export async function migratePostgres(client: PostgresClient): Promise<void> {
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The schema version recorded in the database; undefined before the first migration. */
+async function appliedVersion(client: PostgresClient): Promise<number | undefined> {
+  try {
+    const { rows } = await client.query<{ version: number }>("SELECT coalesce(max(version), 0) AS version FROM ragbits_schema_migrations");
+    return rows[0]?.version;
+  } catch (error) {
+    // 42P01: no migrations table yet (a fresh database): the locked path creates it.
+    if ((error as { code?: unknown }).code === "42P01") return undefined;
     throw error;
   }
 }
