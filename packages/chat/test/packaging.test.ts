@@ -265,7 +265,7 @@ export async function main(): Promise<void> {
 }
 `;
 
-it("type-checks the public API and the READMEs' examples with strict settings and skipLibCheck off, as ESM and as CommonJS", () => {
+it("type-checks the public API and the READMEs' example files with strict settings and skipLibCheck off, as ESM and as CommonJS", () => {
   const types = join(project, "types");
   const write = (path: string, text: string) => {
     mkdirSync(dirname(path), { recursive: true });
