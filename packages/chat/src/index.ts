@@ -8,7 +8,18 @@
 // Writing a chat
 export { ChatInterface, type FeedbackType } from "./interface/chat-interface";
 export { type ChatContext, type ToolConfirmation, type User } from "./interface/chat-context";
-export { type FeedbackConfig, type FeedbackItemConfig, type FormSchema, type UICustomization, type UserSettingsConfig, toJsonSchema } from "./interface/chat-config";
+export {
+  type FeedbackConfig,
+  type FeedbackItemConfig,
+  type FormSchema,
+  FormSchemaError,
+  type JsonSchemaObject,
+  type LegacyZodSchemaLike,
+  type StandardSchemaLike,
+  type UICustomization,
+  type UserSettingsConfig,
+  toJsonSchema,
+} from "./interface/chat-config";
 export { type SummaryGenerator, firstWordsSummary } from "./interface/summary-generator";
 export { type UploadHandler, type UploadedFile } from "./interface/uploaded-file";
 export { type ChatTurn, type StreamChatOptions, type WireContext, streamChat } from "./interface/stream-chat";
@@ -27,6 +38,7 @@ export { StateSigner, canonicalJson, defaultStateSigner } from "./state/state-si
 // Serving
 export { type FetchRequestOptions, RagbitsAPI, type RagbitsAPIOptions, type RunOptions, type RunningServer } from "./server/ragbits-api";
 export { type ContentSecurityPolicy, RELAXED_CSP, STRICT_CSP } from "./server/http/security-headers";
+export { ThemeFileError } from "./server/theme-file";
 export { HttpError, type HttpErrorOptions } from "./server/http/http-error";
 export { type ApiKeyCheck, DEFAULT_OPENAI_MODEL_NAME, type OpenAICompatibleOptions } from "./server/routes/openai/openai-compatible-options";
 export { OpenAICompatibleKeysRequiredError, isLoopbackHost } from "./server/routes/openai/loopback-host";

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import type { AuthenticationBackend, RagbitsAPI, RunningServer } from "../index";
+import type { AuthenticationBackend, ContentSecurityPolicy, RagbitsAPI, RunningServer } from "../index";
 import { CliError } from "./cli-error";
+import { type CspFlag } from "./csp-flag";
 import { describeListenError } from "./describe-listen-error";
 import { isStoreError } from "./is-store-error";
 import { type RagbitsChat, loadLibrary } from "./load-library";
@@ -16,6 +17,8 @@ export interface ApiRunOptions {
   uiBuildDir?: string;
   auth?: string;
   theme?: string;
+  /** `--csp`; absent: RagbitsAPI's default for the UI it serves (strict for the built-in one). */
+  csp?: CspFlag;
   databaseUrl?: string;
   openaiCompatible?: boolean;
   openaiModel?: string;
@@ -40,6 +43,7 @@ export async function apiRun(target: string, options: ApiRunOptions): Promise<Ru
     corsOrigins: options.corsOrigin,
     ...(options.uiBuildDir ? { uiBuildDir: resolve(options.uiBuildDir) } : {}),
     ...(options.theme ? { themePath: resolve(options.theme) } : {}),
+    ...(options.csp ? { contentSecurityPolicy: contentSecurityPolicy(options.csp, library) } : {}),
     ...(auth ? { auth } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(openaiCompatible ? { openaiCompatible } : {}),
@@ -54,10 +58,22 @@ async function listen(api: RagbitsAPI, { host, port }: ApiRunOptions): Promise<R
   try {
     return await api.run({ host, port, quiet: true });
   } catch (error) {
+    // RagbitsAPI's start-up checks: a form schema or a --theme file the UI could not use.
+    if (isStartUpCheckError(error)) throw new CliError(error.name === "ThemeFileError" ? `--theme: ${error.message}` : error.message, { cause: error });
     // The database could not be opened before listening (unreachable, pg missing, a newer schema).
     if (isStoreError(error)) throw new CliError(`database: ${error.message}`, { cause: error });
     throw new CliError(describeListenError(error, host, port), { cause: error });
   }
+}
+
+/** FormSchemaError and ThemeFileError, by name: they come from the library the user's module loaded. */
+function isStartUpCheckError(error: unknown): error is Error {
+  return error instanceof Error && (error.name === "FormSchemaError" || error.name === "ThemeFileError");
+}
+
+function contentSecurityPolicy(flag: CspFlag, { STRICT_CSP, RELAXED_CSP }: RagbitsChat): ContentSecurityPolicy {
+  if (flag.kind === "policy") return flag.policy;
+  return flag.kind === "strict" ? STRICT_CSP : flag.kind === "relaxed" ? RELAXED_CSP : false;
 }
 
 /** A wrong --theme or --ui-build-dir fails at start, not later as 404s. */

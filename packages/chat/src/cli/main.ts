@@ -2,6 +2,7 @@ import { dirname } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { apiRun } from "./api-run";
 import { CliError } from "./cli-error";
+import { parseCspFlag } from "./csp-flag";
 import { isStoreError } from "./is-store-error";
 import { parseTarget, resolveModule } from "./load-target";
 import { RELOAD_CHILD_ENV, runWithReload } from "./reload";
@@ -45,7 +46,12 @@ api
   .option("--cors-origin <origin>", "allow a browser origin (repeatable)", collect, [])
   .option("--ui-build-dir <dir>", "serve this UI build instead of the built-in one")
   .option("--auth <module:Export>", "authentication backend, e.g. auth.ts:users")
-  .option("--theme <file>", "CSS file served at /api/theme")
+  .option("--theme <file>", "served at /api/theme: a CSS file, or a HeroUI theme JSON (as Python Ragbits takes), converted to CSS")
+  .option(
+    "--csp <policy>",
+    "Content-Security-Policy: strict (the built-in UI's default), relaxed (the default with --ui-build-dir), off, or a policy written out",
+    parseCspFlag,
+  )
   .option("--database-url <url>", "keep sessions, login limits, history and feedback in postgres://… or sqlite:<path> (default: RAGBITS_DATABASE_URL)")
   .option("--shutdown-grace-ms <ms>", "on SIGTERM, how long answers still streaming may finish", parseMilliseconds, DEFAULT_SHUTDOWN_GRACE_MS)
   .option("--openai-compatible", "also serve the chat as an OpenAI model: POST /v1/chat/completions, GET /v1/models (keys: RAGBITS_OPENAI_API_KEYS=k1,k2)")

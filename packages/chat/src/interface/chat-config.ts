@@ -1,7 +1,6 @@
-import { z } from "zod";
+import { type FormSchema, formJsonSchema } from "./form-json-schema";
 
-/** A form: a JSON Schema object, or a zod schema (converted to JSON Schema for the UI). */
-export type FormSchema = Record<string, unknown> | z.ZodType;
+export { type FormSchema, FormSchemaError, type JsonSchemaObject, type LegacyZodSchemaLike, type StandardSchemaLike } from "./form-json-schema";
 
 export interface FeedbackItemConfig {
   enabled?: boolean;
@@ -25,13 +24,20 @@ export interface UserSettingsConfig {
   form?: FormSchema | null;
 }
 
-/** JSON Schema for a form, whichever way it was given. */
-export function toJsonSchema(form: FormSchema | null | undefined): Record<string, unknown> | null {
-  if (!form) return null;
-  if (isZodSchema(form)) return z.toJSONSchema(form) as Record<string, unknown>;
-  return form;
+/**
+ * JSON Schema for a form, whichever way it was given: zod 4, zod 3 (also zod 3.25's `zod/v3` and
+ * `zod/v4`) or a JSON Schema object. Throws FormSchemaError for anything else.
+ */
+export function toJsonSchema(form: FormSchema | null | undefined, name?: string): Record<string, unknown> | null {
+  return formJsonSchema(form, name);
 }
 
-function isZodSchema(value: unknown): value is z.ZodType {
-  return typeof value === "object" && value !== null && "_zod" in value;
+/**
+ * Every form a chat declares, converted once so that a schema the UI could not use fails at start-up
+ * (RagbitsAPI.setup()) with a message naming the form, instead of sending the UI a broken form.
+ */
+export function checkForms(chat: { feedbackConfig: FeedbackConfig; userSettings: UserSettingsConfig }): void {
+  toJsonSchema(chat.feedbackConfig.like?.form, "feedbackConfig.like.form");
+  toJsonSchema(chat.feedbackConfig.dislike?.form, "feedbackConfig.dislike.form");
+  toJsonSchema(chat.userSettings.form, "userSettings.form");
 }

@@ -9,11 +9,11 @@ export function buildConfigResponse(chat: ChatInterface, options: { debugMode: b
   const { like, dislike } = chat.feedbackConfig;
   return {
     feedback: {
-      like: { enabled: like?.enabled ?? false, form: toJsonSchema(like?.form) },
-      dislike: { enabled: dislike?.enabled ?? false, form: toJsonSchema(dislike?.form) },
+      like: { enabled: like?.enabled ?? false, form: toJsonSchema(like?.form, "feedbackConfig.like.form") },
+      dislike: { enabled: dislike?.enabled ?? false, form: toJsonSchema(dislike?.form, "feedbackConfig.dislike.form") },
     },
     customization: customization(chat),
-    user_settings: { form: toJsonSchema(chat.userSettings.form) },
+    user_settings: { form: toJsonSchema(chat.userSettings.form, "userSettings.form") },
     supports_upload: chat.uploadHandler !== null,
     debug_mode: options.debugMode,
     conversation_history: chat.conversationHistory,

@@ -1,5 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import { type AddressInfo } from "node:net";
+import { resolve as resolvePath } from "node:path";
 import bytes from "bytes";
 import express, { type Express, Router } from "express";
 import { type Logger } from "pino";
@@ -7,6 +8,7 @@ import { type AuthenticationBackend } from "../auth/authentication-backend";
 import { DEFAULT_LOGIN_RATE_LIMIT, type LoginRateLimit, LoginRateLimiter } from "../auth/login-rate-limiter";
 import { sessionCookieName } from "../auth/session-cookie";
 import { DEFAULT_SESSION_TTL_MS } from "../auth/session-store";
+import { checkForms } from "../interface/chat-config";
 import { ChatInterface } from "../interface/chat-interface";
 import { type StateSigner, defaultStateSigner } from "../state/state-signing";
 import { storesForApi } from "../stores/api-stores";
@@ -19,8 +21,10 @@ import { type ApiContext, SERVER_SHUTDOWN } from "./api-context";
 import { ApiHandler } from "./api-handler";
 import { ConnectionTracker } from "./connection-tracker";
 import { waitForTurns } from "./drain-turns";
-import { type ContentSecurityPolicy, STRICT_CSP } from "./http/security-headers";
+import { type ContentSecurityPolicy, defaultContentSecurityPolicy } from "./http/security-headers";
 import { createLogger } from "./logger";
+import { describeModelProblem, findModelProblems } from "./model-configuration";
+import { ThemeFileError, readThemeCss } from "./theme-file";
 import { assertOpenAIExposure } from "./routes/openai/loopback-host";
 import { type OpenAICompatibleConfig, type OpenAICompatibleOptions, resolveOpenAICompatible } from "./routes/openai/openai-compatible-options";
 import { defaultUiBuildDir } from "./ui-files";
@@ -31,15 +35,20 @@ export interface RagbitsAPIOptions {
   /** A UI build to serve instead of the built-in one. */
   uiBuildDir?: string | undefined;
   /**
-   * The Content-Security-Policy header on every answer, or `false` to send none. Default: a strict
-   * policy made for the built-in UI (no inline script or style, no foreign connections).
+   * The Content-Security-Policy header on every answer, or `false` to send none. Default: STRICT_CSP
+   * for the built-in UI (no inline script or style, no foreign connections); RELAXED_CSP when
+   * `uiBuildDir` serves another build, which a strict policy would break (`new Function` validators,
+   * inline theme styles, CDN fonts and icons). Pass STRICT_CSP to keep a custom UI strict.
    */
   contentSecurityPolicy?: ContentSecurityPolicy | undefined;
   /** Show error details in `error` events and the UI's debug panel. */
   debugMode?: boolean | undefined;
   /** Turns on credentials login (`ListAuthentication`, or your own backend). */
   auth?: AuthenticationBackend | undefined;
-  /** A CSS file served at /api/theme. */
+  /**
+   * Served at /api/theme: a CSS file, or a HeroUI theme JSON (the format Python Ragbits' `--theme`
+   * takes), converted to the UI's CSS variables. An unusable JSON theme fails `setup()`.
+   */
   themePath?: string | undefined;
   /** Largest JSON body accepted: bytes, or a string such as "1mb". Default "1mb". */
   bodyLimit?: string | number | undefined;
@@ -155,7 +164,7 @@ export class RagbitsAPI {
     this.handler = new ApiHandler(this.context, {
       ...(this.openaiCompatible ? { openaiCompatible: this.openaiCompatible } : {}),
       corsOrigins: options.corsOrigins,
-      contentSecurityPolicy: options.contentSecurityPolicy ?? STRICT_CSP,
+      contentSecurityPolicy: options.contentSecurityPolicy ?? defaultContentSecurityPolicy(isCustomUi(options.uiBuildDir)),
       uiBuildDir: options.uiBuildDir ?? defaultUiBuildDir(),
       ready: () => this.setup(),
     });
@@ -201,12 +210,19 @@ export class RagbitsAPI {
     return router;
   }
 
-  /** Runs `chat.setup()` once and opens the history store; `run()` awaits it before listening. */
+  /**
+   * Runs `chat.setup()` once, checks the chat's forms (a schema the UI cannot use throws
+   * FormSchemaError), the theme file (ThemeFileError) and models (one warning per model that lacks a
+   * key or endpoint), and opens the history store; `run()` awaits it before listening.
+   */
   setup(): Promise<void> {
     this.setupPromise ??= (async () => {
       // The database first: its schema is migrated before the app or any request uses it.
       await this.stores.open();
       await this.chat.setup();
+      checkForms(this.chat);
+      await this.checkTheme();
+      this.warnAboutUnconfiguredModels();
       await this.chat.historyPersistence?.open?.();
     })().catch((error: unknown) => {
       // Not cached: a database that was down at start-up is tried again by the next request.
@@ -214,6 +230,25 @@ export class RagbitsAPI {
       throw error;
     });
     return this.setupPromise;
+  }
+
+  /** A theme file that cannot be converted (invalid HeroUI JSON) fails the start, like a wrong form. */
+  private async checkTheme(): Promise<void> {
+    if (!this.context.themePath) return;
+    try {
+      await readThemeCss(this.context.themePath);
+    } catch (error) {
+      // A file that cannot be read is /api/theme's 404 (logged there), as before.
+      if (ThemeFileError.isInstance(error)) throw error;
+    }
+  }
+
+  /** A missing provider key is said once, at start, not discovered by the first user who asks. */
+  private warnAboutUnconfiguredModels(): void {
+    const chatName = this.chat.constructor.name || "chat";
+    for (const problem of findModelProblems(this.chat)) {
+      this.logger.warn({ field: problem.field, provider: problem.provider, model: problem.model }, describeModelProblem(chatName, problem));
+    }
   }
 
   async run({ host = "127.0.0.1", port = 8000, quiet = false }: RunOptions = {}): Promise<RunningServer> {
@@ -277,6 +312,11 @@ function parseByteSize(value: string): number {
   const parsed = bytes.parse(value);
   if (parsed === null || !Number.isFinite(parsed) || parsed <= 0) throw new TypeError(`bodyLimit: "${value}" is not a size (use bytes or a string such as "1mb")`);
   return parsed;
+}
+
+/** A UI build other than the one this package ships (pointing `uiBuildDir` at that one changes nothing). */
+function isCustomUi(uiBuildDir: string | undefined): boolean {
+  return uiBuildDir !== undefined && resolvePath(uiBuildDir) !== resolvePath(defaultUiBuildDir());
 }
 
 function instantiate(chat: ChatSource): ChatInterface {

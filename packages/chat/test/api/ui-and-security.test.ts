@@ -3,8 +3,9 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import express from "express";
-import { ChatInterface, type ChatResponse, RagbitsAPI } from "../../src";
-import { startApi } from "../helpers/start-api";
+import pino from "pino";
+import { ChatInterface, type ChatResponse, RELAXED_CSP, RagbitsAPI, STRICT_CSP } from "../../src";
+import { TEST_SIGNER, startApi } from "../helpers/start-api";
 
 class Echo extends ChatInterface {
   async *chat(message: string): AsyncGenerator<ChatResponse> {
@@ -38,7 +39,8 @@ describe("serving the UI", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("serves index.html with a strict CSP for the root and client-side routes, and assets with long caching", async () => {
-    const server = await startApi(Echo, { uiBuildDir: dir });
+    // A custom build is served with the relaxed policy by default; asked for, the strict one applies.
+    const server = await startApi(Echo, { uiBuildDir: dir, contentSecurityPolicy: STRICT_CSP });
     try {
       for (const path of ["/", "/conversations/123", "/settings"]) {
         const response = await fetch(`${server.url}${path}`);
@@ -61,6 +63,59 @@ describe("serving the UI", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("serves a custom UI build with the relaxed CSP by default: eval for schema validators, inline and HTTPS styles, HTTPS fonts", async () => {
+    const server = await startApi(Echo, { uiBuildDir: dir });
+    try {
+      for (const path of ["/", "/api/config"]) {
+        const csp = (await fetch(`${server.url}${path}`)).headers.get("content-security-policy")!;
+        expect(csp).toBe(RELAXED_CSP);
+        const directives = Object.fromEntries(csp.split(";").map((directive) => [directive.split(" ")[0], directive]));
+        expect(directives["script-src"]).toBe("script-src 'self' 'unsafe-eval'");
+        expect(directives["style-src"]).toBe("style-src 'self' 'unsafe-inline' https:");
+        expect(directives["font-src"]).toBe("font-src 'self' data: https:");
+        // Still no inline script, plugins, framing or foreign form targets.
+        expect(directives["script-src"]).not.toContain("unsafe-inline");
+        expect(directives["object-src"]).toBe("object-src 'none'");
+        expect(directives["frame-ancestors"]).toBe("frame-ancestors 'none'");
+        expect(directives["form-action"]).toBe("form-action 'self'");
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("serves the built-in UI with the strict CSP by default, also when uiBuildDir names the built-in build", async () => {
+    const builtIn = await startApi(Echo);
+    const named = await startApi(Echo, { uiBuildDir: join(__dirname, "..", "..", "ui-build") });
+    try {
+      expect((await fetch(`${builtIn.url}/`)).headers.get("content-security-policy")).toBe(STRICT_CSP);
+      expect((await fetch(`${named.url}/`)).headers.get("content-security-policy")).toBe(STRICT_CSP);
+    } finally {
+      await builtIn.close();
+      await named.close();
+    }
+  });
+
+  it("sends no CSP with contentSecurityPolicy: false, and a policy of your own as written", async () => {
+    const off = await startApi(Echo, { uiBuildDir: dir, contentSecurityPolicy: false });
+    const own = await startApi(Echo, { contentSecurityPolicy: "default-src 'self'; img-src *" });
+    try {
+      const page = await fetch(`${off.url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.has("content-security-policy")).toBe(false);
+      // The other security headers stay.
+      expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+      expect((await fetch(`${own.url}/api/config`)).headers.get("content-security-policy")).toBe("default-src 'self'; img-src *");
+    } finally {
+      await off.close();
+      await own.close();
+    }
+  });
+
+  it("refuses a policy that cannot be a header value", () => {
+    expect(() => new RagbitsAPI(Echo, { logger: pino({ level: "silent" }), stateSigner: TEST_SIGNER, contentSecurityPolicy: "default-src 'self'\r\nset-cookie: x=1" })).toThrow(/one line/);
   });
 
   it("never serves files outside the UI folder", async () => {

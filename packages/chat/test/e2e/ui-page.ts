@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pino from "pino";
 import { type Locator, type Page } from "playwright-core";
-import { RagbitsAPI, type RagbitsAPIOptions } from "../../src";
+import { RagbitsAPI, type RagbitsAPIOptions, STRICT_CSP } from "../../src";
 import { type Browser } from "./browser";
 import { E2EChat } from "./e2e-chat";
 
@@ -33,8 +33,10 @@ export async function openUi(browser: Browser, options: RagbitsAPIOptions = {}, 
     throw new Error(`No UI build at ${UI_BUILD_DIR}: run \`pnpm --filter @ragbits/ui build\` first.`);
   }
   const chat = new E2EChat();
-  // Only warnings and errors: a server problem still shows in the test output.
-  const api = new RagbitsAPI(chat, { uiBuildDir: UI_BUILD_DIR, logger: pino({ level: "warn" }), ...options });
+  // Only warnings and errors: a server problem still shows in the test output. The UI is served from
+  // its own build folder, which RagbitsAPI would treat as a custom UI: the built-in UI's strict policy
+  // is asked for explicitly, since that is the policy it must work under.
+  const api = new RagbitsAPI(chat, { uiBuildDir: UI_BUILD_DIR, contentSecurityPolicy: STRICT_CSP, logger: pino({ level: "warn" }), ...options });
   const server = await api.run({ host: "127.0.0.1", port: 0 });
   const page = await browser.context.newPage();
   const dialogs: string[] = [];

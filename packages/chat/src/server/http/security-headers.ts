@@ -40,10 +40,27 @@ export const RELAXED_CSP = [
 export type ContentSecurityPolicy = string | false;
 
 /**
+ * The default policy for the UI being served: STRICT_CSP for the built-in UI (made to need nothing
+ * more), RELAXED_CSP for a UI built elsewhere (`uiBuildDir`), which a strict policy would break.
+ */
+export function defaultContentSecurityPolicy(customUi: boolean): string {
+  return customUi ? RELAXED_CSP : STRICT_CSP;
+}
+
+/** A policy as a header value: one line (Node would refuse every answer with a line break in a header). */
+export function checkedPolicy(policy: string): string {
+  const value = policy.trim();
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) throw new TypeError("Content-Security-Policy: a policy is one line, without control characters");
+  return value;
+}
+
+/**
  * The headers every answer gets (helmet's defaults, minus HSTS: plain-HTTP local use is normal for
  * this server, and HSTS belongs to the TLS proxy in front of it). Built once per API.
  */
 export function securityHeaders(csp: ContentSecurityPolicy): ResponseHeaders {
+  if (csp !== false) csp = checkedPolicy(csp);
   const headers: ResponseHeaders = {
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
