@@ -3,15 +3,18 @@
 //   npx ragbits api run src/main.ts:SimpleStreamingChat --host 0.0.0.0 --port 9000 --reload --debug
 import { type ChatContext, ChatInterface, type ChatResponse } from "@ragbits/chat";
 import { type ChatFormat } from "@ragbits/core";
-import { createTutorialLLM, modelName, offline } from "./tutorial-llm";
+import { createTutorialLLM, missingVariable, modelName, offline } from "./tutorial-llm";
+
+// The same facts as the console notice: which model, and which variable would switch it on.
+const notSetUp = missingVariable ? `${missingVariable} is not set` : `${modelName} is not set up`;
 
 export class SimpleStreamingChat extends ChatInterface {
   llm = createTutorialLLM(); // new LiteLLM({ modelName: "gpt-4o-mini" }) when a provider key is set
 
   override uiCustomization = {
-    header: { title: "Ragbits chat", subtitle: offline ? "offline demo — no API key set, answers come from MockLLM" : `talking to ${modelName}`, logo: null },
+    header: { title: "Ragbits chat", subtitle: offline ? `offline demo — ${notSetUp}, answers come from MockLLM` : `talking to ${modelName}`, logo: null },
     welcomeMessage: offline
-      ? "**Offline demo.** No provider API key was found, so answers come from `MockLLM`. Set `OPENAI_API_KEY` (or `RAGBITS_MODEL` and its key) and restart to talk to a real model."
+      ? `**Offline demo.** ${notSetUp}, so answers come from \`MockLLM\` instead of **${modelName}**. Set ${missingVariable ? `\`${missingVariable}\`` : "it up"} (or \`RAGBITS_MODEL\` and its key) and restart to talk to a real model.`
       : `Ask anything: answers stream from **${modelName}**.`,
     starterQuestions: ["What can you do?", "Show me some TypeScript", "Summarise our conversation"],
   };

@@ -1,22 +1,22 @@
 import { LiteLLM, type LLM, MockLLM } from "@ragbits/core";
 
-const PROVIDER_KEYS: Record<string, string> = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY", azure: "AZURE_API_KEY" };
-
 /** The model the tutorial talks to: gpt-4o-mini, or RAGBITS_MODEL. */
 export const modelName = process.env.RAGBITS_MODEL ?? "gpt-4o-mini";
 
-/** Whether the configured model can actually be reached with what the environment holds. */
-function hasCredentials(): boolean {
-  if (modelName.startsWith("ollama/") || modelName.startsWith("mock/") || process.env.OPENAI_BASE_URL) return true;
-  const provider = new LiteLLM({ modelName }).provider;
-  const key = PROVIDER_KEYS[provider];
-  return key !== undefined && Boolean(process.env[key]);
-}
+/**
+ * What keeps that model from answering on this machine (a missing provider key or endpoint, an
+ * unknown name), in the model's own words — the same the server's start-up warning uses — or
+ * undefined when it is set up. Nothing is sent anywhere to find out.
+ */
+export const missingConfiguration: string | undefined = new LiteLLM({ modelName }).configurationProblem();
 
-export const offline = !hasCredentials();
+export const offline = missingConfiguration !== undefined;
+
+/** The variable to set, named in that message ("OPENAI_API_KEY"), for the UI's notice. */
+export const missingVariable: string | undefined = /\b[A-Z][A-Z0-9]*_(?:API_KEY|API_BASE)\b/.exec(missingConfiguration ?? "")?.[0];
 
 if (offline) {
-  console.log(`[example] No API key for ${modelName} (set ${PROVIDER_KEYS[new LiteLLM({ modelName }).provider] ?? "a provider key"} or RAGBITS_MODEL): running the offline MockLLM demo.`);
+  console.log(`[example] ${missingConfiguration}. Running the offline MockLLM demo instead: restart once it is set (or pick another model with RAGBITS_MODEL).`);
 }
 
 /**
