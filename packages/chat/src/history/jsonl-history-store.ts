@@ -1,7 +1,6 @@
 import { createReadStream } from "node:fs";
 import { type FileHandle, mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
-import { createInterface } from "node:readline";
 import { type HistoryPersistence, type InteractionRecord } from "./history-persistence";
 import { HistoryStoreError, messageOf } from "./history-store-error";
 import { emitHistoryStoreWarning, type HistoryStoreWarningHandler } from "./history-store-warning";
@@ -116,10 +115,9 @@ export class JsonlHistoryStore implements HistoryPersistence {
 
   private async *readRecords(): AsyncGenerator<InteractionRecord> {
     const input = createReadStream(this.path, { encoding: "utf8" });
-    const lines = createInterface({ input, crlfDelay: Infinity });
     let lineNumber = 0;
     try {
-      for await (const line of lines) {
+      for await (const line of splitLines(input)) {
         lineNumber += 1;
         // Blank lines are the separators written after a torn tail: not worth a warning.
         if (line.trim() === "") continue;
@@ -132,7 +130,6 @@ export class JsonlHistoryStore implements HistoryPersistence {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
       throw ioError(`cannot read ${this.path}`, error);
     } finally {
-      lines.close();
       input.destroy();
     }
   }
@@ -146,6 +143,21 @@ export class JsonlHistoryStore implements HistoryPersistence {
       // A failing logger must not turn a recoverable line into a failed read.
     }
   }
+}
+
+/**
+ * Lines ended by "\n" (a "\r" before it dropped), and nothing else. Not node:readline: from Node 24 it
+ * also ends lines at U+2028 and U+2029, which JSON.stringify leaves as they are inside strings, so a
+ * record holding one would be cut in two and skipped as invalid.
+ */
+async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  let rest = "";
+  for await (const chunk of chunks) {
+    const lines = (rest + chunk).split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) yield line.endsWith("\r") ? line.slice(0, -1) : line;
+  }
+  if (rest !== "") yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
 }
 
 async function endsWithoutNewline(file: FileHandle): Promise<boolean> {
