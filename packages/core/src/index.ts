@@ -11,10 +11,12 @@ export {
   type AssistantMessage,
   type AssistantToolCall,
   type ChatFormat,
+  type ChatFormatSource,
+  type ChatPrompt,
   type ContentPart,
+  type FilePart,
   type ImagePart,
   type Message,
-  type Prompt,
   type SystemMessage,
   type TextPart,
   type ToolMessage,
@@ -22,9 +24,23 @@ export {
   contentText,
   toChatFormat,
 } from "./prompt/chat-format";
+export { Prompt } from "./prompt/prompt";
+export { type DefinedPrompt, type PromptClass, type PromptDefinition, type PromptExample, type PromptOptions, type PromptTemplate, type UserTemplate, definePrompt } from "./prompt/define-prompt";
+export { type Attachment, type ImageDetail, attachmentToContentPart } from "./prompt/attachment";
+
+// Structured output
+export { type InferSchema, type InferSchemaInput, type Schema, type SchemaIssue, type StandardJSONSchemaV1, type StandardSchemaV1 } from "./structured-output/standard-schema";
+export { type OutputMode, type OutputOption, type OutputRequest, type StructuredOutput } from "./structured-output/output-request";
+export { type DeepPartial, type OutputOf } from "./structured-output/output-types";
+export { type JsonSchema } from "./structured-output/json-schema";
+
+// Tools
+export { type ToolContext, type ToolDefinition, type ToolOptions, type ToolSource, tool } from "./tools/tool";
+export { DEFAULT_MAX_STEPS, type RunToolsOptions, type StepFinish, type StepResult, type ToolResult, ToolRun, type ToolRunItem, type ToolRunStopReason, runTools } from "./tools/run-tools";
 
 // The model API
-export { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, type GenerateOptions, LLM, type LLMSettings, type StreamItem, type StreamOptions } from "./llm/llm";
+export { type AnyPrompt, type CallOutput, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, type GenerateOptions, LLM, type LLMSettings, type StreamItem, type StreamOptions } from "./llm/llm";
+export { sumUsage } from "./llm/sum-usage";
 export { currentAbortSignal, runWithAbortSignal } from "./llm/abort-scope";
 export { type LLMOptions, type ProviderOptions, mergeOptions } from "./llm/llm-options";
 export { type LLMRequest, type ProviderGenerateResult } from "./llm/llm-request";
@@ -58,12 +74,14 @@ export {
   LLMError,
   type LLMErrorContext,
   LLMInvalidPromptError,
+  LLMOutputParsingError,
   LLMRefusalError,
   LLMResponseError,
   LLMTimeoutError,
 } from "./errors/llm-error";
 export { LLMAuthenticationError, LLMBadRequestError, LLMRateLimitError, LLMStatusError } from "./errors/llm-status-error";
 export { type ProviderErrorInfo } from "./errors/provider-error-info";
+export { PromptDefinitionError, PromptInputError, ToolArgumentsError, ToolDefinitionError } from "./errors/definition-errors";
 export { type Redactor, createRedactor, redactSecrets } from "./redact/redact-secrets";
 
 // Cost

@@ -1,4 +1,5 @@
 import { type PartialResult } from "../llm/llm-result";
+import { type SchemaIssue, describeIssues } from "../structured-output/standard-schema";
 import { errorMarker, hasMarker, markClass } from "./error-marker";
 
 const MARKERS = {
@@ -11,6 +12,7 @@ const MARKERS = {
   LLMEmptyResponseError: errorMarker("LLMEmptyResponseError"),
   LLMResponseError: errorMarker("LLMResponseError"),
   LLMRefusalError: errorMarker("LLMRefusalError"),
+  LLMOutputParsingError: errorMarker("LLMOutputParsingError"),
 };
 
 /** Who raised an error: every LLM error names the provider and the model it was talking to. */
@@ -184,5 +186,36 @@ export class LLMRefusalError extends LLMError {
   constructor(options: Omit<LLMErrorOptions, "retryable" | "message"> & { refusal: string }) {
     super({ ...options, message: options.refusal ? `the model refused: ${options.refusal}` : "the model refused to answer", retryable: false });
     this.refusal = options.refusal;
+  }
+}
+
+/**
+ * Structured output was asked for, and the answer is not what the schema describes: not JSON, JSON
+ * cut off (the model ran out of tokens), or JSON that fails validation. Never a silent `any`:
+ * `text` is the model's raw answer, `issues` what was wrong (the schema library's issues, or one
+ * issue saying why it is not JSON), `value` the parsed JSON when it was JSON. `generate*` with
+ * `repair` sends these issues back to the model before giving up.
+ */
+export class LLMOutputParsingError extends LLMError {
+  static {
+    markClass(this, MARKERS.LLMOutputParsingError);
+  }
+
+  static override isInstance(value: unknown): value is LLMOutputParsingError {
+    return hasMarker(value, MARKERS.LLMOutputParsingError);
+  }
+
+  /** The model's answer, exactly as it arrived. */
+  readonly text: string;
+  /** What is wrong with it. */
+  readonly issues: readonly SchemaIssue[];
+  /** The parsed JSON (before validation), or `undefined` when the answer was not JSON. */
+  readonly value: unknown;
+
+  constructor(options: Omit<LLMErrorOptions, "retryable" | "message"> & { text: string; issues: readonly SchemaIssue[]; value?: unknown; reason?: string }) {
+    super({ ...options, message: `${options.reason ?? "the answer does not match the output schema"}: ${describeIssues(options.issues)}`, retryable: false });
+    this.text = options.text;
+    this.issues = options.issues;
+    this.value = options.value;
   }
 }

@@ -1,12 +1,11 @@
 import { LLMAbortedError, LLMConfigurationError, LLMError } from "../errors/llm-error";
 import { LLMAuthenticationError, LLMStatusError } from "../errors/llm-status-error";
-import { type GenerateOptions, LLM, type StreamItem, type StreamOptions } from "../llm/llm";
+import { type AnyPrompt, type CallOutput, type GenerateOptions, LLM, type StreamItem, type StreamOptions } from "../llm/llm";
 import { mergeOptions } from "../llm/llm-options";
 import { type LLMRequest, type ProviderGenerateResult } from "../llm/llm-request";
 import { type FallbackAttempt, type GenerateResult } from "../llm/llm-result";
 import { LLMStream } from "../llm/llm-stream";
 import { type StreamPart } from "../llm/stream-part";
-import { type Prompt } from "../prompt/chat-format";
 
 export interface FallbackSettings {
   /**
@@ -45,12 +44,13 @@ export class FallbackLLM extends LLM {
     this.cooldownMs = settings.cooldownMs ?? DEFAULT_FALLBACK_COOLDOWN_MS;
   }
 
-  override async generateWithMetadata(prompt: Prompt, options: GenerateOptions = {}): Promise<GenerateResult> {
+  override async generateWithMetadata<P extends AnyPrompt, const O extends GenerateOptions = Record<never, never>>(prompt: P, options?: O): Promise<GenerateResult<CallOutput<P, O>>> {
     const attempts: FallbackAttempt[] = [];
     const candidates = this.candidates(attempts);
     for (const [index, model] of candidates.entries()) {
       try {
-        const result = await model.generateWithMetadata(prompt, this.callOptions(options));
+        // The answering model parses structured output itself (and repairs it, when asked).
+        const result = await model.generateWithMetadata(prompt, this.callOptions(options ?? ({} as O)));
         this.coolingUntil.delete(model);
         if (attempts.length) result.metadata.fallbackAttempts = attempts;
         return result;
@@ -62,9 +62,9 @@ export class FallbackLLM extends LLM {
     throw new Error("unreachable: a fallback chain has at least one model");
   }
 
-  override generateStreaming<const O extends StreamOptions = Record<never, never>>(prompt: Prompt, options?: O): LLMStream<StreamItem<O>> {
+  override generateStreaming<P extends AnyPrompt, const O extends StreamOptions = Record<never, never>>(prompt: P, options?: O): LLMStream<StreamItem<O, P>, CallOutput<P, O>> {
     const primary = this.models[0]!;
-    return new LLMStream<StreamItem<O>>({ provider: primary.provider, model: primary.modelName, retries: 0 }, (stream) => this.streamChain(stream, prompt, options));
+    return new LLMStream<StreamItem<O, P>, CallOutput<P, O>>({ provider: primary.provider, model: primary.modelName, retries: 0 }, (stream) => this.streamChain(stream, prompt, options));
   }
 
   /** A problem only when every model of the chain has one: otherwise some model can answer. */
@@ -83,11 +83,12 @@ export class FallbackLLM extends LLM {
     return this.doGenerate(_request, _signal) as never;
   }
 
-  private async *streamChain<T>(outer: LLMStream<T>, prompt: Prompt, options: StreamOptions | undefined): AsyncGenerator<T, void, undefined> {
+  private async *streamChain<T, Out>(outer: LLMStream<T, Out>, prompt: AnyPrompt, options: StreamOptions | undefined): AsyncGenerator<T, void, undefined> {
     const attempts: FallbackAttempt[] = [];
     const candidates = this.candidates(attempts);
     for (const [index, model] of candidates.entries()) {
-      const inner = model.generateStreaming(prompt, this.callOptions(options ?? {})) as unknown as LLMStream<T>;
+      // Structured output is parsed by the answering model's stream; this one follows its items and totals.
+      const inner = model.generateStreaming(prompt, this.callOptions(options ?? {})) as unknown as LLMStream<T, Out>;
       const items = inner[Symbol.asyncIterator]();
       // The model's own path retries everything before its first item; a failure here reached no caller.
       let next: IteratorResult<T>;

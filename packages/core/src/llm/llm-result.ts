@@ -68,9 +68,16 @@ export interface LLMMetadata {
   retries: number;
   /** Set when a fallback chain answered: the models that failed or were skipped first, in order. */
   fallbackAttempts?: FallbackAttempt[];
+  /** Set when structured output needed repair calls (`repair`): how many were made. */
+  outputRepairs?: number;
 }
 
-export interface GenerateResult {
+export interface GenerateResult<T = string> {
+  /**
+   * The answer as the caller asked for it: the validated object of the output schema (structured
+   * output), else the text (`content`).
+   */
+  output: T;
   /** The answer as a user should read it: the text, and the refusal text when the model refused. */
   content: string;
   /** The reasoning text, when the provider returned it; otherwise `null`. */
@@ -84,7 +91,7 @@ export interface GenerateResult {
 }
 
 /** What a call that failed part-way had received: attached to the error as `error.partial`. */
-export type PartialResult = GenerateResult;
+export type PartialResult = Omit<GenerateResult<unknown>, "output">;
 
 export function createUsage(
   promptTokens: number,

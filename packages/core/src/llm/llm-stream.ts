@@ -1,3 +1,4 @@
+import { type PartialOutput } from "../structured-output/partial-output";
 import { type FinishReason, type LLMMetadata, type PartialResult, type Usage } from "./llm-result";
 import { type Reasoning } from "./reasoning";
 import { type Refusal } from "./refusal";
@@ -14,7 +15,12 @@ export interface StreamItemFilter {
    * refusal is the answer), or not at all (structured output, where it becomes an LLMRefusalError).
    */
   refusal: "item" | "text" | "none";
+  /** Structured output: text is followed as JSON, and partial values are yielded instead of text. */
+  output?: PartialOutput | undefined;
 }
+
+/** Marks an output that has not been set: a stream's output is then its text. */
+const NO_OUTPUT: unique symbol = Symbol("no output");
 
 /** What a finished stream adds up to. */
 interface StreamTotals {
@@ -25,6 +31,8 @@ interface StreamTotals {
   usage: Usage | null;
   finishReason: FinishReason | null;
   metadata: LLMMetadata;
+  /** The validated structured output; the text when the call asked for none. */
+  output: unknown;
 }
 
 type ReadingState = "unread" | "loop" | "background";
@@ -42,12 +50,13 @@ type ReadingState = "unread" | "loop" | "background";
  * a total's property is enough to start that). Read totals after the loop: awaiting one inside the
  * loop over the same stream would wait for itself.
  */
-export class LLMStream<T = string> implements AsyncIterable<T> {
+export class LLMStream<T = string, O = string> implements AsyncIterable<T> {
   /** True once the stream has completed normally (a status, readable at any time). */
   done = false;
 
   private reading: ReadingState = "unread";
-  private following: LLMStream<T> | undefined;
+  private following: LLMStream<T, O> | undefined;
+  private partial: PartialOutput | undefined;
   private settled = false;
   private readonly draft: StreamTotals;
   private readonly outcome: Promise<StreamTotals>;
@@ -57,9 +66,9 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
 
   constructor(
     metadata: LLMMetadata,
-    private readonly produce: (stream: LLMStream<T>) => AsyncGenerator<T, void, undefined>,
+    private readonly produce: (stream: LLMStream<T, O>) => AsyncGenerator<T, void, undefined>,
   ) {
-    this.draft = { text: "", reasoning: "", refusal: null, toolCalls: [], usage: null, finishReason: null, metadata };
+    this.draft = { text: "", reasoning: "", refusal: null, toolCalls: [], usage: null, finishReason: null, metadata, output: NO_OUTPUT };
     this.outcome = new Promise<StreamTotals>((resolve, reject) => {
       this.resolveOutcome = resolve;
       this.rejectOutcome = reject;
@@ -105,6 +114,23 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
   }
 
   /**
+   * The answer as asked for: with structured output (`output` option, or a Prompt with an output
+   * schema) the validated object — the stream fails with LLMOutputParsingError when the answer does
+   * not match the schema — else the whole text.
+   */
+  get output(): Promise<O> {
+    return this.total("output") as Promise<O>;
+  }
+
+  /**
+   * With structured output: the latest partial value of the answer (what the last partial item
+   * was), `undefined` before the first. Readable at any time, like `textSoFar`.
+   */
+  get partialOutput(): unknown {
+    return this.following ? this.following.partialOutput : this.partial?.current;
+  }
+
+  /**
    * The text received so far, at any time: after a failure, the partial answer the caller already
    * saw. Not a total — `await stream.text` is.
    */
@@ -130,6 +156,10 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
     switch (part.type) {
       case "text":
         draft.text += part.text;
+        if (filter.output) {
+          this.partial = filter.output;
+          return filter.output.push(part.text) as T | undefined;
+        }
         return part.text as T;
       case "reasoning":
         draft.reasoning += part.text;
@@ -160,6 +190,11 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
   /** @internal */
   setRetries(retries: number): void {
     this.draft.metadata.retries = retries;
+  }
+
+  /** @internal The validated structured output. */
+  setOutput(output: unknown): void {
+    this.draft.output = output;
   }
 
   /** @internal Replaces the usage (the base class adds the estimated cost). */
@@ -196,7 +231,7 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
    * @internal This stream's items and totals come from `inner` (a fallback chain's answering model);
    * `metadata` is merged over the inner stream's when it completes.
    */
-  follow(inner: LLMStream<T>): void {
+  follow(inner: LLMStream<T, O>): void {
     this.following = inner;
   }
 
@@ -212,6 +247,7 @@ export class LLMStream<T = string> implements AsyncIterable<T> {
     this.done = true;
     const totals = this.following ? { ...this.following.draft, metadata: { ...this.following.draft.metadata } } : this.draft;
     if (extraMetadata) Object.assign(totals.metadata, extraMetadata);
+    if (totals.output === NO_OUTPUT) totals.output = totals.text;
     this.resolveOutcome(totals);
   }
 

@@ -3,13 +3,21 @@ import { type ModelPrices } from "../cost/model-prices";
 import { type PriceCatalogLookup } from "../cost/price-catalog";
 import { LLMAbortedError, LLMEmptyResponseError, LLMError, type LLMErrorContext, LLMRefusalError } from "../errors/llm-error";
 import { type ErrorMappingContext, type ProviderErrorInfo, describeCause, isNetworkError, toLLMError } from "../errors/provider-error-info";
-import { type Prompt, toChatFormat } from "../prompt/chat-format";
+import { type ChatFormatSource, type ChatPrompt, toChatFormat } from "../prompt/chat-format";
+import { promptOutput } from "../prompt/prompt";
+import { withJsonInstruction } from "../structured-output/json-instruction";
+import { type OutputMode, type OutputOption, toOutputRequest } from "../structured-output/output-request";
+import { type DeepPartial, type IsStructured, type OutputOf } from "../structured-output/output-types";
+import { parseOutput } from "../structured-output/parse-output";
+import { PartialOutput } from "../structured-output/partial-output";
+import { completeOutput } from "../structured-output/complete-output";
+import { type ToolSource, toToolSpec } from "../tools/tool";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "../retry/retry-policy";
 import { currentAbortSignal } from "./abort-scope";
 import { CallGuard, type CallLimits } from "./call-guard";
 import { type LLMOptions, mergeOptions } from "./llm-options";
 import { type LLMRequest, type ProviderGenerateResult } from "./llm-request";
-import { type GenerateResult, type Usage } from "./llm-result";
+import { type GenerateResult, type PartialResult, type Usage } from "./llm-result";
 import { LLMStream, type StreamItemFilter } from "./llm-stream";
 import { type Reasoning } from "./reasoning";
 import { type Refusal } from "./refusal";
@@ -32,7 +40,12 @@ export interface LLMSettings {
    * catalog. Use them for fine-tuned, self-hosted or newly released models.
    */
   prices?: ModelPrices | undefined;
+  /** How this model is asked for structured output by default (see `OutputMode`); default "auto". */
+  outputMode?: OutputMode | undefined;
 }
+
+/** What every generate method accepts: text, a conversation, or a Prompt object (see `definePrompt`). */
+export type AnyPrompt = ChatPrompt | ChatFormatSource;
 
 export interface GenerateOptions {
   options?: LLMOptions | undefined;
@@ -41,8 +54,20 @@ export interface GenerateOptions {
    * `runWithAbortSignal` (as every @ragbits/chat `chat()` is) also stop when that signal aborts.
    */
   signal?: AbortSignal | undefined;
-  tools?: readonly Tool[] | undefined;
+  /** Tools the model may call: `tool({ … })` definitions, or OpenAI function-tool objects. */
+  tools?: readonly (Tool | ToolSource)[] | undefined;
   toolChoice?: ToolChoice | undefined;
+  /**
+   * Structured output: a schema (zod ≥ 4.2, or any Standard Schema with JSON Schema) — the answer
+   * is then that schema's validated value — or `{ schema, name, description, mode, strict }`.
+   * A Prompt object's own output schema is used when this is not set.
+   */
+  output?: OutputOption | undefined;
+  /**
+   * Structured output that fails to parse or validate is sent back to the model with what was wrong,
+   * this many times (`true` = once) before LLMOutputParsingError is thrown. Default 0. Not for streams.
+   */
+  repair?: boolean | number | undefined;
 }
 
 export interface StreamOptions extends GenerateOptions {
@@ -55,12 +80,22 @@ export interface StreamOptions extends GenerateOptions {
   includeRefusal?: boolean | undefined;
 }
 
-/** The items a stream yields for the given options: text, plus tool calls when tools were passed, reasoning and refusals when asked for. */
-export type StreamItem<O extends StreamOptions = StreamOptions> =
-  | string
+/**
+ * The items a stream yields for the given options and prompt: text (with structured output: the
+ * partial value as it grows, then the validated value), plus tool calls when tools were passed,
+ * reasoning and refusals when asked for.
+ */
+export type StreamItem<O extends StreamOptions = StreamOptions, P = string> =
+  | (IsStructured<P, O> extends true ? DeepPartial<OutputOf<P, O>> : string)
   | (Enabled<O, "tools"> extends true ? ToolCall : never)
   | (Enabled<O, "includeReasoning"> extends true ? Reasoning : never)
   | (Enabled<O, "includeRefusal"> extends true ? Refusal : never);
+
+/**
+ * What a call resolves to: the output schema's type, else text. With tools and structured output,
+ * `undefined` when the model answered with tool calls instead (run them: see `runTools`).
+ */
+export type CallOutput<P, O> = IsStructured<P, O> extends true ? (Enabled<O, "tools"> extends true ? OutputOf<P, O> | undefined : OutputOf<P, O>) : string;
 
 /** Whether option K may be set to something other than undefined/false in O. */
 type Enabled<O, K extends string> = K extends keyof O ? ([Exclude<O[K], undefined | false>] extends [never] ? false : true) : false;
@@ -82,6 +117,8 @@ export abstract class LLM {
   protected readonly retryPolicy: RetryPolicy;
   /** Prices given in the settings, for `usage.estimatedCost`. */
   readonly prices: ModelPrices | undefined;
+  /** How this model is asked for structured output unless a call says otherwise. */
+  readonly outputMode: OutputMode;
 
   constructor(modelName: string, settings: LLMSettings = {}) {
     this.modelName = modelName;
@@ -90,6 +127,7 @@ export abstract class LLM {
     this.idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...settings.retryPolicy, maxRetries: settings.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries };
     this.prices = settings.prices;
+    this.outputMode = settings.outputMode ?? "auto";
   }
 
   get maxRetries(): number {
@@ -106,19 +144,34 @@ export abstract class LLM {
     return undefined;
   }
 
-  /** Generates a complete answer and returns its text. */
-  async generate(prompt: Prompt, options?: GenerateOptions): Promise<string> {
-    return (await this.generateWithMetadata(prompt, options)).content;
+  /**
+   * Generates a complete answer: its text, or with structured output (the `output` option, or a
+   * Prompt with an output schema) the validated value — `await llm.generate(new TicketPrompt({ text }))`
+   * is typed as the prompt's output.
+   */
+  async generate<P extends AnyPrompt, const O extends GenerateOptions = Record<never, never>>(prompt: P, options?: O): Promise<CallOutput<P, O>> {
+    return (await this.generateWithMetadata(prompt, options)).output;
   }
 
   /**
    * Generates a complete answer with reasoning, tool calls, usage (with its estimated cost), finish
    * reason and metadata. A refusal is an answer (`finishReason: "refusal"`, `refusal`, its text in
    * `content`) unless the request asked for structured output: then it is an LLMRefusalError.
+   * `output` is the validated value with structured output (after up to `repair` repair calls;
+   * else LLMOutputParsingError), the text otherwise.
    */
-  async generateWithMetadata(prompt: Prompt, options: GenerateOptions = {}): Promise<GenerateResult> {
-    const request = this.createRequest(prompt, options);
-    const guard = this.createGuard(options.signal);
+  async generateWithMetadata<P extends AnyPrompt, const O extends GenerateOptions = Record<never, never>>(prompt: P, options?: O): Promise<GenerateResult<CallOutput<P, O>>> {
+    const request = this.createRequest(prompt, options ?? {});
+    const result = await this.generateOnce(request, options?.signal);
+    if (!request.output) return { ...result, output: result.content } as GenerateResult<CallOutput<P, O>>;
+    const repairs = options?.repair === true ? 1 : typeof options?.repair === "number" ? options.repair : 0;
+    const generate = (next: LLMRequest) => this.generateOnce(next, options?.signal);
+    return (await completeOutput(request, result, { repairs, context: this.errorContext(), generate })) as GenerateResult<CallOutput<P, O>>;
+  }
+
+  /** One complete call (with its retries): the raw answer, before any output parsing. */
+  private async generateOnce(request: LLMRequest, signal: AbortSignal | undefined): Promise<PartialResult> {
+    const guard = this.createGuard(signal);
     try {
       const { value, retries } = await this.withRetries(guard, async (signal) => {
         const result = await this.doGenerate(request, signal);
@@ -128,14 +181,14 @@ export abstract class LLM {
       guard.complete();
       const refusal = value.refusal ?? (value.finishReason === "refusal" ? "" : null);
       const model = value.metadata.model ?? this.modelName;
-      const result: GenerateResult = {
+      const result: PartialResult = {
         ...value,
         content: value.content + (refusal ?? ""),
         refusal,
         usage: await this.priceUsage(value.usage, model),
         metadata: { ...value.metadata, provider: this.provider, model, retries },
       };
-      if (refusal !== null && this.requestsStructuredOutput(request)) throw this.refusalError(refusal, result);
+      if (refusal !== null && this.isStructured(request)) throw this.refusalError(refusal, result);
       if (refusal === null && value.content === "" && value.toolCalls.length === 0 && !value.reasoning) {
         throw new LLMEmptyResponseError(this.errorContext());
       }
@@ -152,12 +205,12 @@ export abstract class LLM {
    * Failures before the first chunk are retried; after it they surface, since the caller already
    * has part of an answer.
    */
-  generateStreaming<const O extends StreamOptions = Record<never, never>>(prompt: Prompt, options?: O): LLMStream<StreamItem<O>> {
+  generateStreaming<P extends AnyPrompt, const O extends StreamOptions = Record<never, never>>(prompt: P, options?: O): LLMStream<StreamItem<O, P>, CallOutput<P, O>> {
     const request = this.createRequest(prompt, options ?? {});
-    const refusal = options?.includeRefusal ? "item" : this.requestsStructuredOutput(request) ? "none" : "text";
+    const refusal = options?.includeRefusal ? "item" : this.isStructured(request) ? "none" : "text";
     const filter: StreamItemFilter = { toolCalls: (options?.tools?.length ?? 0) > 0, reasoning: options?.includeReasoning === true, refusal };
-    return new LLMStream<StreamItem<O>>({ provider: this.provider, model: this.modelName, retries: 0 }, (stream) =>
-      this.streamItems(stream, request, filter, options?.signal),
+    return new LLMStream<StreamItem<O, P>, CallOutput<P, O>>({ provider: this.provider, model: this.modelName, retries: 0 }, (stream) =>
+      this.streamItems(stream, request, request.output ? { ...filter, output: new PartialOutput(request.output.wrapped) } : filter, options?.signal),
     );
   }
 
@@ -213,7 +266,12 @@ export abstract class LLM {
     return { provider: this.provider, models: [model, this.modelName], prices: this.prices, catalog: this.priceCatalogLookup() };
   }
 
-  private refusalError(refusal: string, partial: GenerateResult): LLMRefusalError {
+  /** Structured output was asked for, through `output` or the provider options: a refusal is then an error. */
+  private isStructured(request: LLMRequest): boolean {
+    return request.output !== undefined || this.requestsStructuredOutput(request);
+  }
+
+  private refusalError(refusal: string, partial: PartialResult): LLMRefusalError {
     const error = new LLMRefusalError({ ...this.errorContext(), refusal });
     error.partial = partial;
     return error;
@@ -232,10 +290,16 @@ export abstract class LLM {
     return { ...this.errorContext(), secrets: this.secrets() };
   }
 
-  private createRequest(prompt: Prompt, options: GenerateOptions): LLMRequest {
+  private createRequest(prompt: AnyPrompt, options: GenerateOptions): LLMRequest {
     const request: LLMRequest = { messages: toChatFormat(prompt), options: mergeOptions(this.defaultOptions, options.options) };
-    if (options.tools?.length) request.tools = options.tools;
+    if (options.tools?.length) request.tools = options.tools.map(toToolSpec);
     if (options.toolChoice) request.toolChoice = options.toolChoice;
+    const fromPrompt = promptOutput(prompt);
+    const output = options.output ?? fromPrompt?.output;
+    if (output) {
+      request.output = toOutputRequest(output, { name: fromPrompt?.name, mode: this.outputMode }, this.errorContext());
+      if (request.output.mode === "json") request.messages = withJsonInstruction(request.messages, request.output);
+    }
     return request;
   }
 
@@ -261,7 +325,7 @@ export abstract class LLM {
     }
   }
 
-  private async *streamItems<T>(stream: LLMStream<T>, request: LLMRequest, filter: StreamItemFilter, callerSignal: AbortSignal | undefined): AsyncGenerator<T, void, undefined> {
+  private async *streamItems<T, Out>(stream: LLMStream<T, Out>, request: LLMRequest, filter: StreamItemFilter, callerSignal: AbortSignal | undefined): AsyncGenerator<T, void, undefined> {
     const guard = this.createGuard(callerSignal);
     let parts: AsyncIterator<StreamPart> | undefined;
     try {
@@ -281,9 +345,16 @@ export abstract class LLM {
       stream.setUsage(await this.priceUsage(stream.current.usage, stream.current.metadata.model));
       if (stream.isEmpty) throw new LLMEmptyResponseError(this.errorContext());
       const { refusal, finishReason } = stream.current;
-      if ((refusal !== null || finishReason === "refusal") && this.requestsStructuredOutput(request)) {
+      if ((refusal !== null || finishReason === "refusal") && this.isStructured(request)) {
         throw this.refusalError(refusal ?? "", stream.snapshot());
       }
+      // Structured output: the validated value is the last item (tool calls instead of an answer have none).
+      const snapshot = request.output ? stream.snapshot() : undefined;
+      if (request.output && snapshot && !(snapshot.toolCalls.length > 0 && snapshot.content.trim() === "")) {
+        const value = await parseOutput(snapshot.content, request.output, this.errorContext(), finishReason);
+        stream.setOutput(value);
+        yield value as T;
+      } else if (request.output) stream.setOutput(undefined);
       stream.complete();
     } catch (error) {
       const failure = guard.toError(error);

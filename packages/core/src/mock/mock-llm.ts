@@ -26,7 +26,13 @@ export interface MockLLMSettings extends LLMSettings {
    * them after its last user message; then the model answers with text only, so an agent loop over
    * it ends (as Python Ragbits' MockLLM does). A new user message starts the script again.
    */
-  toolCalls?: MockToolCallScript[] | undefined;
+  toolCalls?: MockToolCallScript[] | ((messages: readonly Message[]) => MockToolCallScript[]) | undefined;
+  /**
+   * The answer to a structured-output request (the `output` option, a Prompt with an output schema):
+   * a value, or a function of the conversation and request, sent as JSON in small chunks. Without
+   * it a structured request gets the text answer as it is (script invalid JSON with `response`).
+   */
+  output?: unknown;
   reasoning?: string | undefined;
   /** Refuse with this explanation instead of answering (`finishReason: "refusal"`); "" refuses without one. */
   refusal?: string | undefined;
@@ -54,8 +60,8 @@ export class MockLLM extends LLM {
     this.calls.push(request);
     if (this.script.chunkDelayMs) await sleep(this.script.chunkDelayMs, undefined, { signal });
     const refusal = this.script.refusal;
-    const chunks = refusal === undefined ? this.chunksFor(request.messages) : [];
     const toolCalls = refusal === undefined ? this.toolCallsFor(request.messages) : [];
+    const chunks = refusal === undefined ? this.chunksFor(request.messages, request, toolCalls.length > 0) : [];
     return {
       content: chunks.join(""),
       reasoning: this.script.reasoning ?? null,
@@ -69,7 +75,8 @@ export class MockLLM extends LLM {
 
   async *doStream(request: LLMRequest, signal: AbortSignal): AsyncGenerator<StreamPart> {
     this.calls.push(request);
-    const chunks = this.chunksFor(request.messages);
+    const toolCalls = this.toolCallsFor(request.messages);
+    const chunks = this.chunksFor(request.messages, request, toolCalls.length > 0);
     const delay = this.script.chunkDelayMs;
     yield { type: "response-metadata", model: this.modelName };
     if (this.script.reasoning) yield { type: "reasoning", text: this.script.reasoning };
@@ -83,7 +90,6 @@ export class MockLLM extends LLM {
       if (delay) await sleep(delay, undefined, { signal });
       yield { type: "text", text };
     }
-    const toolCalls = this.toolCallsFor(request.messages);
     for (const toolCall of toolCalls) yield { type: "tool-call", toolCall };
     yield { type: "usage", usage: this.usageFor(request.messages, chunks) };
     yield { type: "finish", finishReason: toolCalls.length ? "tool_calls" : "stop" };
@@ -94,7 +100,14 @@ export class MockLLM extends LLM {
     return undefined;
   }
 
-  private chunksFor(messages: readonly Message[]): string[] {
+  private chunksFor(messages: readonly Message[], request?: LLMRequest, callingTools = false): string[] {
+    if (request?.output && this.script.output !== undefined) {
+      // A model that calls tools answers after their results, not alongside.
+      if (callingTools) return [];
+      const scripted = typeof this.script.output === "function" ? (this.script.output as (messages: readonly Message[], request: LLMRequest) => unknown)(messages, request) : this.script.output;
+      // A non-object schema is asked for as { "value": … }, and a model answers so.
+      return jsonChunks(JSON.stringify(request.output.wrapped ? { value: scripted } : scripted));
+    }
     if (this.script.responseStream) return this.script.responseStream;
     const response = this.script.response;
     const text = typeof response === "function" ? response(messages) : (response ?? lastUserText(messages));
@@ -103,7 +116,10 @@ export class MockLLM extends LLM {
 
   /** The scripted calls, or none once the current turn already holds a result for one of them. */
   private toolCallsFor(messages: readonly Message[]): ToolCall[] {
-    const calls = (this.script.toolCalls ?? []).map((call, index) => createToolCall(call.id ?? `call_mock_${index}`, call.name, call.arguments));
+    const script = this.script.toolCalls;
+    // A function scripts every step itself (multi-step tool loops).
+    if (typeof script === "function") return script(messages).map((call, index) => createToolCall(call.id ?? `call_mock_${index}`, call.name, call.arguments));
+    const calls = (script ?? []).map((call, index) => createToolCall(call.id ?? `call_mock_${index}`, call.name, call.arguments));
     if (calls.length === 0) return calls;
     const ids = new Set(calls.map((call) => call.id));
     for (let index = messages.length - 1; index >= 0; index--) {
@@ -127,6 +143,13 @@ function lastUserText(messages: readonly Message[]): string {
     if (message.role === "user") return contentText(message.content);
   }
   return "";
+}
+
+/** JSON in pieces of about a dozen characters, as a model streams it. */
+function jsonChunks(json: string): string[] {
+  const chunks: string[] = [];
+  for (let start = 0; start < json.length; start += 12) chunks.push(json.slice(start, start + 12));
+  return chunks;
 }
 
 /** "a b  c" → ["a ", "b  ", "c"]: every chunk keeps its trailing whitespace, so chunks join back exactly. */

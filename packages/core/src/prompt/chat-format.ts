@@ -13,7 +13,17 @@ export interface ImagePart {
   image_url: { url: string; detail?: "auto" | "low" | "high" };
 }
 
-export type ContentPart = TextPart | ImagePart;
+/**
+ * A file (a PDF) in a user message: OpenAI's `file` content part. `file_data` is a `data:` URL
+ * (`data:application/pdf;base64,…`); `file_id` an OpenAI file id. `file_url` is ours: a file by
+ * URL, which Anthropic fetches itself and OpenAI's chat completions cannot take.
+ */
+export interface FilePart {
+  type: "file";
+  file: { filename?: string; file_data?: string; file_id?: string; file_url?: string };
+}
+
+export type ContentPart = TextPart | ImagePart | FilePart;
 
 /** A tool call as it appears in an assistant message of the history (OpenAI wire shape). */
 export interface AssistantToolCall {
@@ -49,11 +59,23 @@ export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessa
 
 export type ChatFormat = Message[];
 
-/** What every generate method accepts: a plain string is one user message. */
-export type Prompt = string | readonly Message[];
+/** A prompt as text or conversation: a plain string is one user message. */
+export type ChatPrompt = string | readonly Message[];
 
-export function toChatFormat(prompt: Prompt): ChatFormat {
-  return typeof prompt === "string" ? [{ role: "user", content: prompt }] : [...prompt];
+/** Anything that renders itself as a conversation: every `Prompt` object (see `definePrompt`). */
+export interface ChatFormatSource {
+  toChatFormat(): ChatFormat;
+}
+
+/** The conversation a prompt stands for. */
+export function toChatFormat(prompt: ChatPrompt | ChatFormatSource): ChatFormat {
+  if (typeof prompt === "string") return [{ role: "user", content: prompt }];
+  if (isChatFormatSource(prompt)) return prompt.toChatFormat();
+  return [...prompt];
+}
+
+export function isChatFormatSource(value: unknown): value is ChatFormatSource {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as ChatFormatSource).toChatFormat === "function";
 }
 
 /** The text of a message's content, with non-text parts left out. */

@@ -8,7 +8,7 @@ import { type StreamPart } from "../../llm/stream-part";
 import { LazyClient } from "../lazy-client";
 import { sensitiveHeaderValues } from "../../redact/redact-secrets";
 import { loadSdk } from "../load-sdk";
-import { toAnthropicRequestBody } from "./anthropic-request";
+import { anthropicOutputTool, toAnthropicRequestBody } from "./anthropic-request";
 import { type AnthropicMessageResponse, type AnthropicStreamEvent, anthropicStreamParts, fromAnthropicMessage } from "./anthropic-response";
 
 export interface AnthropicLLMSettings extends LLMSettings {
@@ -46,7 +46,7 @@ export class AnthropicLLM extends LLM {
   async doGenerate(request: LLMRequest, signal: AbortSignal): Promise<ProviderGenerateResult> {
     const body = toAnthropicRequestBody(request, this.modelName, this.errorContext());
     const client = await this.client();
-    return fromAnthropicMessage((await client.messages.create(body, { signal })) as AnthropicMessageResponse);
+    return fromAnthropicMessage((await client.messages.create(body, { signal })) as AnthropicMessageResponse, anthropicOutputTool(request, this.modelName));
   }
 
   doStream(request: LLMRequest, signal: AbortSignal): AsyncIterable<StreamPart> {
@@ -54,7 +54,7 @@ export class AnthropicLLM extends LLM {
     return anthropicStreamParts(async () => {
       const client = await this.client();
       return (await client.messages.create(body, { signal })) as AsyncIterable<AnthropicStreamEvent>;
-    }, this.errorContext());
+    }, this.errorContext(), anthropicOutputTool(request, this.modelName));
   }
 
   /** A JSON output format (`output_config.format`, or the older beta `output_format`) in the provider options. */

@@ -2,6 +2,8 @@ import { LLMInvalidPromptError, type LLMErrorContext } from "../../errors/llm-er
 import { type LLMRequest } from "../../llm/llm-request";
 import { type ToolChoice } from "../../llm/tool-call";
 import { type ContentPart, type Message, contentText, parseDataUrl } from "../../prompt/chat-format";
+import { type OutputRequest } from "../../structured-output/output-request";
+import { toAnthropicOutputSchema } from "./anthropic-schema";
 
 /** Anthropic requires `max_tokens`; this is what we ask for when the caller does not say. */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
@@ -13,6 +15,12 @@ const THINKING_BUDGET: Record<string, number> = { minimal: 1024, low: 2048, medi
  * earlier models need a fixed `budget_tokens`.
  */
 const ADAPTIVE_THINKING_MODEL = /^claude-(?:(?:opus|sonnet|haiku|fable|mythos)-(?:4-[6-9]|[5-9])|mythos-preview)/;
+
+/**
+ * Models with structured outputs (`output_config.format`): Claude Sonnet 4.5, Opus 4.5, Haiku 4.5
+ * and everything after them. Older models get structured output as a forced tool call.
+ */
+const STRUCTURED_OUTPUT_MODEL = /^claude-(?:(?:opus|sonnet|haiku|fable|mythos)-(?:4-[5-9]|[5-9])|mythos-preview)/;
 
 type Block = Record<string, unknown>;
 interface AnthropicMessage {
@@ -41,14 +49,43 @@ export function toAnthropicRequestBody(request: LLMRequest, model: string, conte
   if (options.topP !== undefined) body.top_p = options.topP;
   if (options.stop !== undefined) body.stop_sequences = typeof options.stop === "string" ? [options.stop] : options.stop;
   if (request.tools) {
-    body.tools = request.tools.map((tool) => ({
-      name: tool.function.name,
-      description: tool.function.description,
-      input_schema: tool.function.parameters ?? { type: "object", properties: {} },
-    }));
+    body.tools = request.tools.map((tool) => {
+      const parameters = tool.function.parameters ?? { type: "object", properties: {} };
+      // Strict tools (structured outputs for tool inputs) take the same schema subset as outputs.
+      if (tool.function.strict) return { name: tool.function.name, description: tool.function.description, input_schema: toAnthropicOutputSchema(parameters).schema, strict: true };
+      return { name: tool.function.name, description: tool.function.description, input_schema: parameters };
+    });
   }
   if (request.toolChoice) body.tool_choice = toAnthropicToolChoice(request.toolChoice);
+  if (request.output) addOutput(body, request.output, anthropicOutputMode(request.output, model));
   return { ...body, ...options.providerOptions?.anthropic };
+}
+
+/**
+ * How structured output is asked of this model: `output_config.format` on models that have
+ * structured outputs (unless the schema uses what they do not support: recursion, open objects),
+ * else a forced tool call; "json" is a system instruction only (Anthropic has no JSON mode).
+ */
+export function anthropicOutputMode(output: OutputRequest, model: string): "native" | "json" | "tool" {
+  if (output.mode === "json" || output.mode === "tool" || output.mode === "native") return output.mode;
+  const supported = STRUCTURED_OUTPUT_MODEL.test(model.replace(/^anthropic\//, ""));
+  return supported && toAnthropicOutputSchema(output.jsonSchema).problems.length === 0 ? "native" : "tool";
+}
+
+/** The name of the tool that carries the answer, when structured output is asked for as a forced tool call. */
+export function anthropicOutputTool(request: LLMRequest, model: string): string | undefined {
+  return request.output && anthropicOutputMode(request.output, model) === "tool" ? request.output.name : undefined;
+}
+
+function addOutput(body: Record<string, unknown>, output: OutputRequest, mode: "native" | "json" | "tool"): void {
+  if (mode === "native") {
+    const format = { type: "json_schema", schema: toAnthropicOutputSchema(output.jsonSchema).schema };
+    body.output_config = { ...(body.output_config as object | undefined), format };
+  } else if (mode === "tool") {
+    const tool = { name: output.name, description: output.description ?? "Give the answer: call this tool with it.", input_schema: output.jsonSchema };
+    body.tools = [...((body.tools as unknown[]) ?? []), tool];
+    body.tool_choice = { type: "tool", name: output.name };
+  }
 }
 
 function toAnthropicToolChoice(choice: ToolChoice): Record<string, unknown> {
@@ -105,6 +142,10 @@ function toBlocks(content: string | readonly ContentPart[], context: LLMErrorCon
       if (part.text !== "") blocks.push({ type: "text", text: part.text });
       continue;
     }
+    if (part.type === "file") {
+      blocks.push(toDocumentBlock(part.file, context));
+      continue;
+    }
     const url = part.image_url.url;
     const data = parseDataUrl(url);
     if (data) blocks.push({ type: "image", source: { type: "base64", media_type: data.mediaType, data: data.data } });
@@ -112,6 +153,15 @@ function toBlocks(content: string | readonly ContentPart[], context: LLMErrorCon
     else throw new LLMInvalidPromptError({ ...context, message: `unsupported image URL "${url.slice(0, 40)}": Anthropic takes data: and http(s) URLs` });
   }
   return blocks;
+}
+
+/** A file becomes a `document` block: base64 from its data, or a URL Anthropic fetches. */
+function toDocumentBlock(file: { filename?: string; file_data?: string; file_id?: string; file_url?: string }, context: LLMErrorContext): Block {
+  const title = file.filename ? { title: file.filename } : {};
+  const data = file.file_data ? parseDataUrl(file.file_data) : undefined;
+  if (data) return { type: "document", source: { type: "base64", media_type: data.mediaType, data: data.data }, ...title };
+  if (file.file_url && /^https?:\/\//.test(file.file_url)) return { type: "document", source: { type: "url", url: file.file_url }, ...title };
+  throw new LLMInvalidPromptError({ ...context, message: file.file_id ? "an OpenAI file id cannot be sent to Anthropic: pass the file's bytes or an http(s) URL" : "a file needs its bytes (a data: URL) or an http(s) URL for Anthropic" });
 }
 
 function parseToolInput(argumentsJson: string): unknown {

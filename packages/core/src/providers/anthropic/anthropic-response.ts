@@ -103,8 +103,10 @@ function refusalText(details: AnthropicStopDetails | null | undefined): string {
   return details?.explanation ?? "";
 }
 
-export function fromAnthropicMessage(message: AnthropicMessageResponse): ProviderGenerateResult {
+/** `outputTool`: structured output as a forced call of this tool; its input is the answer's text. */
+export function fromAnthropicMessage(message: AnthropicMessageResponse, outputTool?: string): ProviderGenerateResult {
   let content = "";
+  let answered = false;
   let reasoning = "";
   const toolCalls: ToolCall[] = [];
   for (const block of message.content ?? []) {
@@ -112,7 +114,10 @@ export function fromAnthropicMessage(message: AnthropicMessageResponse): Provide
     else if (block.type === "thinking") reasoning += (block as { thinking: string }).thinking;
     else if (block.type === "tool_use") {
       const call = block as { id: string; name: string; input: unknown };
-      toolCalls.push(createToolCall(call.id, call.name, JSON.stringify(call.input ?? {})));
+      if (call.name === outputTool) {
+        answered = true;
+        content += JSON.stringify(call.input ?? {});
+      } else toolCalls.push(createToolCall(call.id, call.name, JSON.stringify(call.input ?? {})));
     }
   }
   return {
@@ -121,7 +126,7 @@ export function fromAnthropicMessage(message: AnthropicMessageResponse): Provide
     refusal: message.stop_reason === "refusal" ? refusalText(message.stop_details) : null,
     toolCalls,
     usage: message.usage ? toUsage(message.usage) : null,
-    finishReason: message.stop_reason ? toFinishReason(message.stop_reason) : null,
+    finishReason: answered && message.stop_reason === "tool_use" ? "stop" : message.stop_reason ? toFinishReason(message.stop_reason) : null,
     metadata: { model: message.model, responseId: message.id, rawFinishReason: message.stop_reason ?? undefined },
   };
 }
@@ -133,9 +138,11 @@ export function fromAnthropicMessage(message: AnthropicMessageResponse): Provide
  * the last figures win. A tool call is released when its block stops. A stream without
  * message_stop was cut off; one with a second message_start breaks the protocol.
  */
-export async function* anthropicStreamParts(open: () => Promise<AsyncIterable<AnthropicStreamEvent>>, context: LLMErrorContext): AsyncGenerator<StreamPart> {
+export async function* anthropicStreamParts(open: () => Promise<AsyncIterable<AnthropicStreamEvent>>, context: LLMErrorContext, outputTool?: string): AsyncGenerator<StreamPart> {
   const events = await open();
   const toolBlocks = new Map<number, { id: string; name: string; json: string }>();
+  // The block of the forced output tool: its input JSON is the answer, streamed as text.
+  let answerBlock: number | undefined;
   let usage: AnthropicUsage | undefined;
   let started = false;
   let stopped = false;
@@ -156,7 +163,8 @@ export async function* anthropicStreamParts(open: () => Promise<AsyncIterable<An
       case "content_block_start":
         if (event.content_block.type === "tool_use") {
           const block = event.content_block as { id: string; name: string };
-          toolBlocks.set(event.index, { id: block.id, name: block.name, json: "" });
+          if (block.name === outputTool) answerBlock = event.index;
+          else toolBlocks.set(event.index, { id: block.id, name: block.name, json: "" });
         } else if (event.content_block.type === "text" && (event.content_block as { text?: string }).text) {
           yield { type: "text", text: (event.content_block as { text: string }).text };
         }
@@ -165,7 +173,9 @@ export async function* anthropicStreamParts(open: () => Promise<AsyncIterable<An
         const { delta } = event;
         if (delta.type === "text_delta" && delta.text) yield { type: "text", text: delta.text };
         else if (delta.type === "thinking_delta" && delta.thinking) yield { type: "reasoning", text: delta.thinking };
-        else if (delta.type === "input_json_delta") {
+        else if (delta.type === "input_json_delta" && event.index === answerBlock) {
+          if (delta.partial_json) yield { type: "text", text: delta.partial_json };
+        } else if (delta.type === "input_json_delta") {
           // Server tools (web search, code execution) stream their input too; only the caller's tools are tool calls.
           const block = toolBlocks.get(event.index);
           if (block) block.json += delta.partial_json ?? "";
@@ -187,7 +197,7 @@ export async function* anthropicStreamParts(open: () => Promise<AsyncIterable<An
         }
         const stopReason = event.delta.stop_reason;
         if (stopReason === "refusal") yield { type: "refusal", text: refusalText(event.delta.stop_details) };
-        if (stopReason) yield { type: "finish", finishReason: toFinishReason(stopReason), rawFinishReason: stopReason };
+        if (stopReason) yield { type: "finish", finishReason: answerBlock !== undefined && stopReason === "tool_use" ? "stop" : toFinishReason(stopReason), rawFinishReason: stopReason };
         break;
       }
       case "message_stop":

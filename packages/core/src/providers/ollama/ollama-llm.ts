@@ -4,7 +4,7 @@ import { type LLMRequest, type ProviderGenerateResult } from "../../llm/llm-requ
 import { type StreamPart } from "../../llm/stream-part";
 import { sensitiveHeaderValues } from "../../redact/redact-secrets";
 import { loadSdk } from "../load-sdk";
-import { toOllamaRequestBody } from "./ollama-request";
+import { ollamaOutputTool, toOllamaRequestBody } from "./ollama-request";
 import { type OllamaChatResponse, fromOllamaResponse, ollamaStreamParts } from "./ollama-response";
 
 export interface OllamaLLMSettings extends LLMSettings {
@@ -36,12 +36,12 @@ export class OllamaLLM extends LLM {
 
   async doGenerate(request: LLMRequest, signal: AbortSignal): Promise<ProviderGenerateResult> {
     const body = { ...toOllamaRequestBody(request, this.modelName, this.errorContext()), stream: false };
-    return fromOllamaResponse((await this.chat(body, signal)) as OllamaChatResponse);
+    return fromOllamaResponse((await this.chat(body, signal)) as OllamaChatResponse, ollamaOutputTool(request));
   }
 
   doStream(request: LLMRequest, signal: AbortSignal): AsyncIterable<StreamPart> {
     const body = { ...toOllamaRequestBody(request, this.modelName, this.errorContext()), stream: true };
-    return ollamaStreamParts(async () => (await this.chat(body, signal)) as AsyncIterable<OllamaChatResponse>);
+    return ollamaStreamParts(async () => (await this.chat(body, signal)) as AsyncIterable<OllamaChatResponse>, ollamaOutputTool(request));
   }
 
   /** `format`: a JSON schema or "json". */

@@ -1,6 +1,7 @@
 import { LLMInvalidPromptError, type LLMErrorContext } from "../../errors/llm-error";
 import { type LLMRequest } from "../../llm/llm-request";
 import { type Message, contentText, parseDataUrl } from "../../prompt/chat-format";
+import { type OutputRequest } from "../../structured-output/output-request";
 
 interface OllamaMessage {
   role: string;
@@ -29,11 +30,32 @@ export function toOllamaRequestBody(request: LLMRequest, model: string, context:
   if (options.reasoningEffort) body.think = options.reasoningEffort === "minimal" ? true : options.reasoningEffort;
   // Ollama has no tool_choice; "none" is honoured by not offering the tools.
   if (request.tools && request.toolChoice !== "none") body.tools = request.tools;
+  if (request.output) addOutput(body, request.output);
   const extra = options.providerOptions?.ollama;
   if (extra?.options && typeof extra.options === "object") {
     return { ...body, ...extra, options: { ...modelOptions, ...(extra.options as object) } };
   }
   return { ...body, ...extra };
+}
+
+/**
+ * Structured output: `format` with the JSON schema (Ollama ≥ 0.5), `format: "json"` in JSON mode,
+ * or the output offered as the only tool (Ollama cannot force a tool choice).
+ */
+function addOutput(body: Record<string, unknown>, output: OutputRequest): void {
+  const mode = ollamaOutputMode(output);
+  if (mode === "json") body.format = "json";
+  else if (mode === "native") body.format = output.jsonSchema;
+  else body.tools = [...((body.tools as unknown[]) ?? []), { type: "function", function: { name: output.name, description: output.description ?? "Give the answer: call this tool with it.", parameters: output.jsonSchema } }];
+}
+
+export function ollamaOutputMode(output: OutputRequest): "native" | "json" | "tool" {
+  return output.mode === "json" || output.mode === "tool" ? output.mode : "native";
+}
+
+/** The name of the tool that carries the answer, when structured output is asked for as a tool call. */
+export function ollamaOutputTool(request: LLMRequest): string | undefined {
+  return request.output && ollamaOutputMode(request.output) === "tool" ? request.output.name : undefined;
 }
 
 function toOllamaMessages(chat: readonly Message[], context: LLMErrorContext): OllamaMessage[] {
@@ -43,6 +65,9 @@ function toOllamaMessages(chat: readonly Message[], context: LLMErrorContext): O
       case "system":
         return { role: "system", content: contentText(message.content) };
       case "user": {
+        if (typeof message.content !== "string" && message.content.some((part) => part.type === "file")) {
+          throw new LLMInvalidPromptError({ ...context, message: "Ollama takes images only: a file (PDF) cannot be sent to it; extract its text first" });
+        }
         const images = typeof message.content === "string" ? [] : message.content.flatMap((part) => (part.type === "image_url" ? [toOllamaImage(part.image_url.url, context)] : []));
         return images.length ? { role: "user", content: contentText(message.content), images } : { role: "user", content: contentText(message.content) };
       }

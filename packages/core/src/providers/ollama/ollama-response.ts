@@ -32,10 +32,13 @@ function usageOf(response: OllamaChatResponse) {
   return createUsage(response.prompt_eval_count ?? 0, response.eval_count ?? 0);
 }
 
-export function fromOllamaResponse(response: OllamaChatResponse): ProviderGenerateResult {
-  const toolCalls = toToolCalls(response, 0);
+/** `outputTool`: structured output as a call of this tool; its arguments are the answer's text. */
+export function fromOllamaResponse(response: OllamaChatResponse, outputTool?: string): ProviderGenerateResult {
+  const all = toToolCalls(response, 0);
+  const answer = all.filter((call) => call.name === outputTool);
+  const toolCalls = all.filter((call) => call.name !== outputTool);
   return {
-    content: response.message?.content ?? "",
+    content: (response.message?.content ?? "") + answer.map((call) => call.rawArguments).join(""),
     reasoning: response.message?.thinking || null,
     toolCalls,
     usage: usageOf(response),
@@ -48,7 +51,7 @@ export function fromOllamaResponse(response: OllamaChatResponse): ProviderGenera
  * Translates Ollama's NDJSON chat stream into StreamParts; the `done` line carries the counters.
  * (The SDK itself rejects a stream that ends without it.)
  */
-export async function* ollamaStreamParts(open: () => Promise<AsyncIterable<OllamaChatResponse>>): AsyncGenerator<StreamPart> {
+export async function* ollamaStreamParts(open: () => Promise<AsyncIterable<OllamaChatResponse>>, outputTool?: string): AsyncGenerator<StreamPart> {
   const responses = await open();
   let toolCallCount = 0;
   let first = true;
@@ -61,6 +64,10 @@ export async function* ollamaStreamParts(open: () => Promise<AsyncIterable<Ollam
     if (message?.thinking) yield { type: "reasoning", text: message.thinking };
     if (message?.content) yield { type: "text", text: message.content };
     for (const toolCall of toToolCalls(response, toolCallCount)) {
+      if (toolCall.name === outputTool) {
+        yield { type: "text", text: toolCall.rawArguments };
+        continue;
+      }
       toolCallCount++;
       yield { type: "tool-call", toolCall };
     }

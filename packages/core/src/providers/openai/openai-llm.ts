@@ -9,7 +9,7 @@ import { type StreamPart } from "../../llm/stream-part";
 import { LazyClient } from "../lazy-client";
 import { sensitiveHeaderValues } from "../../redact/redact-secrets";
 import { loadSdk } from "../load-sdk";
-import { type OpenAIRequestFlavor, maxTokensFieldFor, toOpenAIRequestBody } from "./openai-request";
+import { type OpenAIRequestFlavor, maxTokensFieldFor, openAIOutputTool, toOpenAIRequestBody } from "./openai-request";
 import { type OpenAIChunk, type OpenAICompletion, fromOpenAICompletion, openAIStreamParts } from "./openai-response";
 
 export interface OpenAILLMSettings extends LLMSettings {
@@ -54,7 +54,7 @@ export class OpenAILLM extends LLM {
   async doGenerate(request: LLMRequest, signal: AbortSignal): Promise<ProviderGenerateResult> {
     const { client } = await this.client();
     const completion = await client.chat.completions.create(this.requestBody(request), { signal });
-    return fromOpenAICompletion(completion as OpenAICompletion, this.errorContext());
+    return fromOpenAICompletion(completion as OpenAICompletion, this.errorContext(), openAIOutputTool(request));
   }
 
   doStream(request: LLMRequest, signal: AbortSignal): AsyncIterable<StreamPart> {
@@ -62,7 +62,7 @@ export class OpenAILLM extends LLM {
     return openAIStreamParts(async () => {
       const { client } = await this.client();
       return (await client.chat.completions.create(body, { signal })) as AsyncIterable<OpenAIChunk>;
-    }, this.errorContext());
+    }, this.errorContext(), openAIOutputTool(request));
   }
 
   override configurationProblem(): string | undefined {
@@ -130,7 +130,7 @@ export class OpenAILLM extends LLM {
   }
 
   private requestBody(request: LLMRequest): Record<string, unknown> {
-    return toOpenAIRequestBody(request, this.requestFlavor());
+    return toOpenAIRequestBody(request, this.requestFlavor(), this.errorContext());
   }
 
   private client(): Promise<{ client: ChatCompletionsClient; sdk: OpenAISdk }> {

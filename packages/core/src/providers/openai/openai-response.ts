@@ -111,20 +111,27 @@ function thinkingText(thinking: unknown): string {
   return thinking.map((piece: { text?: unknown }) => (typeof piece?.text === "string" ? piece.text : "")).join("");
 }
 
-export function fromOpenAICompletion(completion: OpenAICompletion, context: LLMErrorContext): ProviderGenerateResult {
+/**
+ * `outputTool`: structured output was asked for as a forced call of this tool; its arguments are
+ * the answer's text, not a tool call.
+ */
+export function fromOpenAICompletion(completion: OpenAICompletion, context: LLMErrorContext, outputTool?: string): ProviderGenerateResult {
   const choice = completion.choices?.find(isFirstChoice);
   if (!choice) throw new LLMResponseError({ ...context, message: "the response has no choices" });
   const message = choice.message ?? {};
   const content = contentParts(message.content);
   const reasoning = (message.reasoning_content ?? message.reasoning ?? "") + content.reasoning;
   const refusal = message.refusal ?? null;
+  const calls = message.tool_calls ?? [];
+  const answer = calls.filter((call) => call.function.name === outputTool);
+  const finishReason = answer.length ? "stop" : choice.finish_reason ? toFinishReason(choice.finish_reason) : null;
   return {
-    content: content.text,
+    content: content.text + answer.map((call) => call.function.arguments).join(""),
     reasoning: reasoning || null,
     refusal,
-    toolCalls: (message.tool_calls ?? []).map((call) => createToolCall(call.id, call.function.name, call.function.arguments)),
+    toolCalls: calls.filter((call) => call.function.name !== outputTool).map((call) => createToolCall(call.id, call.function.name, call.function.arguments)),
     usage: completion.usage ? toUsage(completion.usage) : null,
-    finishReason: refusal !== null ? "refusal" : choice.finish_reason ? toFinishReason(choice.finish_reason) : null,
+    finishReason: refusal !== null ? "refusal" : finishReason,
     metadata: { model: completion.model, responseId: completion.id, rawFinishReason: choice.finish_reason ?? undefined },
   };
 }
@@ -135,9 +142,11 @@ export function fromOpenAICompletion(completion: OpenAICompletion, context: LLME
  * finishes as "refusal". A stream that stops without a finish reason was cut off, and is reported
  * as such rather than passed off as a complete answer.
  */
-export async function* openAIStreamParts(open: () => Promise<AsyncIterable<OpenAIChunk>>, context: LLMErrorContext): AsyncGenerator<StreamPart> {
+export async function* openAIStreamParts(open: () => Promise<AsyncIterable<OpenAIChunk>>, context: LLMErrorContext, outputTool?: string): AsyncGenerator<StreamPart> {
   const chunks = await open();
   const toolCalls = new ToolCallAccumulator();
+  // Indexes of tool calls that carry a structured answer (forced output tool): streamed as text.
+  const answerIndexes = new Set<number>();
   let finished = false;
   let refused = false;
   let sawMetadata = false;
@@ -160,6 +169,11 @@ export async function* openAIStreamParts(open: () => Promise<AsyncIterable<OpenA
         }
         if (delta.tool_calls) {
           for (const fragment of delta.tool_calls) {
+            if (outputTool !== undefined && fragment.function?.name === outputTool) answerIndexes.add(fragment.index);
+            if (answerIndexes.has(fragment.index)) {
+              if (fragment.function?.arguments) yield { type: "text", text: fragment.function.arguments };
+              continue;
+            }
             toolCalls.append(fragment.index, { id: fragment.id, name: fragment.function?.name, arguments: fragment.function?.arguments });
           }
         }
@@ -167,7 +181,8 @@ export async function* openAIStreamParts(open: () => Promise<AsyncIterable<OpenA
       if (choice.finish_reason && !finished) {
         for (const toolCall of toolCalls.drain()) yield { type: "tool-call", toolCall };
         finished = true;
-        yield { type: "finish", finishReason: refused ? "refusal" : toFinishReason(choice.finish_reason), rawFinishReason: choice.finish_reason };
+        const finishReason = refused ? "refusal" : answerIndexes.size && choice.finish_reason === "tool_calls" ? "stop" : toFinishReason(choice.finish_reason);
+        yield { type: "finish", finishReason, rawFinishReason: choice.finish_reason };
       }
     }
     if (chunk.usage) yield { type: "usage", usage: toUsage(chunk.usage) };
