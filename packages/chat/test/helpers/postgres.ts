@@ -80,7 +80,8 @@ function postgresUser(): { uid: number; gid: number } {
 
 /** An initialised, never started data directory for this PostgreSQL version, made once and reused by every test file. */
 function templateDirectory(bin: string): string {
-  const version = execFileSync(join(bin, "postgres"), ["--version"], { encoding: "utf8" }).trim().replace(/[^0-9.]/g, "");
+  // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" → "15.18"
+  const version = /\d+(?:\.\d+)+/.exec(execFileSync(join(bin, "postgres"), ["--version"], { encoding: "utf8" }))?.[0] ?? "unknown";
   const owner = isRoot ? "postgres" : userInfo().username;
   const template = join(tmpdir(), `ragbits-test-pg-template-${version}-${owner}`);
   if (existsSync(join(template, "PG_VERSION"))) return template;
