@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
@@ -8,12 +8,15 @@ function commonJsWithoutDynamicImport(options: { supported?: Record<string, bool
   if (format === "cjs") options.supported = { ...options.supported, "dynamic-import": false };
 }
 
+// dist/ is emptied once, here, for the three builds below: they run at the same time, and tsup's own
+// `clean` of one build deleted the other builds' output (the client entry's .d.ts went missing).
+rmSync(new URL("./dist", import.meta.url), { recursive: true, force: true });
+
 export default defineConfig([
   {
     entry: { index: "src/index.ts" },
     format: ["esm", "cjs"],
     dts: true,
-    clean: true,
     sourcemap: true,
     target: "node20",
     esbuildOptions(options, { format }) {

@@ -136,6 +136,17 @@ it("ships what a registry page and a lawyer look for: LICENSE, repository, homep
   expect(readFileSync(join(project, "node_modules", "@ragbits", "core", "LICENSE"), "utf8")).toBe(license);
 });
 
+it("ships every file its package.json points to: main, module, types, bin and each exports condition", () => {
+  const targets = (value: unknown): string[] => (typeof value === "string" ? [value] : value && typeof value === "object" ? Object.values(value).flatMap(targets) : []);
+  for (const [dir, name] of [[packageDir, "ragbits-chat-"], [coreDir, "ragbits-core-"]] as const) {
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    const entries = new Set(run("tar", ["-tzf", tarball(name)]).split("\n"));
+    const named = targets([manifest.main, manifest.module, manifest.types, manifest.bin, manifest.exports]).filter((target) => target !== "./package.json");
+    expect(named.length).toBeGreaterThan(4);
+    expect([manifest.name, named.filter((target) => !entries.has(`package/${target.replace(/^\.\//, "")}`))]).toEqual([manifest.name, []]);
+  }
+});
+
 it("ships no path of the build machine, and source maps that carry their sources", () => {
   for (const dir of [installed, join(project, "node_modules", "@ragbits", "core")]) {
     const dist = filesUnder(join(dir, "dist"));
