@@ -91,3 +91,6 @@ export { type PriceCatalogLookup } from "./cost/price-catalog";
 
 // Retries
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry/retry-policy";
+
+// Telemetry (OpenTelemetry, when @opentelemetry/api is installed and an SDK is registered)
+export { CAPTURE_CONTENT_ENV, type TelemetrySettings, configureTelemetry } from "./telemetry/telemetry-settings";

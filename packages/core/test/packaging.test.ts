@@ -18,7 +18,8 @@ let project: string;
  * package store) and which would let `require` find packages the project never installed.
  */
 function userEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
+  // prefer-offline: packages npm has already fetched (an earlier run, another Node version) come from its cache.
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", npm_config_prefer_offline: "true" };
   delete env.NODE_PATH;
   return env;
 }

@@ -13,6 +13,7 @@ import { PartialOutput } from "../structured-output/partial-output";
 import { completeOutput } from "../structured-output/complete-output";
 import { type ToolSource, toToolSpec } from "../tools/tool";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from "../retry/retry-policy";
+import { type LLMCallTelemetry, startLLMCall } from "../telemetry/llm-call-telemetry";
 import { currentAbortSignal } from "./abort-scope";
 import { CallGuard, type CallLimits } from "./call-guard";
 import { type LLMOptions, mergeOptions } from "./llm-options";
@@ -172,12 +173,18 @@ export abstract class LLM {
   /** One complete call (with its retries): the raw answer, before any output parsing. */
   private async generateOnce(request: LLMRequest, signal: AbortSignal | undefined): Promise<PartialResult> {
     const guard = this.createGuard(signal);
+    const started = startLLMCall(this, request, false);
+    const call = started instanceof Promise ? await started : started;
     try {
-      const { value, retries } = await this.withRetries(guard, async (signal) => {
-        const result = await this.doGenerate(request, signal);
-        guard.throwIfInterrupted();
-        return result;
-      });
+      const { value, retries } = await this.withRetries(
+        guard,
+        async (signal) => {
+          const result = await this.doGenerate(request, signal);
+          guard.throwIfInterrupted();
+          return result;
+        },
+        call,
+      );
       guard.complete();
       const refusal = value.refusal ?? (value.finishReason === "refusal" ? "" : null);
       const model = value.metadata.model ?? this.modelName;
@@ -192,7 +199,11 @@ export abstract class LLM {
       if (refusal === null && value.content === "" && value.toolCalls.length === 0 && !value.reasoning) {
         throw new LLMEmptyResponseError(this.errorContext());
       }
+      call?.succeed(result);
       return result;
+    } catch (error) {
+      call?.fail(error, LLMError.isInstance(error) ? error.partial : undefined);
+      throw error;
     } finally {
       guard.dispose();
     }
@@ -311,15 +322,16 @@ export abstract class LLM {
   }
 
   /** The one retry loop: attempts until success, a non-retryable error, or the retries run out. */
-  private async withRetries<T>(guard: CallGuard, attempt: (signal: AbortSignal) => Promise<T>): Promise<{ value: T; retries: number }> {
+  private async withRetries<T>(guard: CallGuard, attempt: (signal: AbortSignal) => Promise<T>, call: LLMCallTelemetry | undefined): Promise<{ value: T; retries: number }> {
     for (let retries = 0; ; retries++) {
       const signal = guard.startAttempt();
       try {
-        return { value: await attempt(signal), retries };
+        return { value: await (call ? call.within(() => attempt(signal)) : attempt(signal)), retries };
       } catch (thrown) {
         const error = guard.toError(thrown);
         const delay = retryDelayMs(error, retries, this.retryPolicy);
         if (delay === undefined) throw error;
+        call?.retry(error, retries, delay);
         await guard.backoff(delay);
       }
     }
@@ -327,14 +339,17 @@ export abstract class LLM {
 
   private async *streamItems<T, Out>(stream: LLMStream<T, Out>, request: LLMRequest, filter: StreamItemFilter, callerSignal: AbortSignal | undefined): AsyncGenerator<T, void, undefined> {
     const guard = this.createGuard(callerSignal);
+    const started = startLLMCall(this, request, true);
+    const call = started instanceof Promise ? await started : started;
     let parts: AsyncIterator<StreamPart> | undefined;
     try {
       // Retries cover everything before the first content part: nothing has reached the caller yet.
-      const { value: opened, retries } = await this.withRetries(guard, (signal) => this.openStream(request, signal, guard));
+      const { value: opened, retries } = await this.withRetries(guard, (signal) => this.openStream(request, signal, guard), call);
       parts = opened.parts;
       stream.setRetries(retries);
       for (const part of opened.preamble) stream.accept(part, filter);
       guard.responseStarted();
+      call?.firstChunk();
       for (let next = opened.first; !next.done; next = await parts.next()) {
         guard.touch();
         const item = stream.accept(next.value, filter);
@@ -356,6 +371,7 @@ export abstract class LLM {
         yield value as T;
       } else if (request.output) stream.setOutput(undefined);
       stream.complete();
+      call?.succeed(stream.snapshot());
     } catch (error) {
       const failure = guard.toError(error);
       if (!failure.partial) {
@@ -364,10 +380,12 @@ export abstract class LLM {
         failure.partial = stream.snapshot();
       }
       stream.fail(failure);
+      call?.fail(failure, failure.partial);
       throw failure;
     } finally {
       // Runs on completion, on error, and when the caller breaks out of its loop: cancel the request.
       guard.dispose();
+      call?.close();
       if (!stream.isSettled) stream.fail(new LLMAbortedError({ ...this.errorContext(), message: "the stream was closed before it finished, so it has no totals" }));
       await closeQuietly(parts);
     }

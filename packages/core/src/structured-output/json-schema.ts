@@ -30,6 +30,11 @@ export function toJsonSchema(schema: Schema, options: { lenient?: boolean } = {}
     throw new SchemaConversionProblem(`the schema cannot be expressed as JSON Schema: ${(error as Error).message}`);
   }
   const { $schema: _ignored, ...rest } = converted;
+  visitSubschemas(rest, (node) => {
+    // zod bounds every `.int()` by the safe-integer range: noise to a model, and grammar weight to a server.
+    if (node.minimum === Number.MIN_SAFE_INTEGER) delete node.minimum;
+    if (node.maximum === Number.MAX_SAFE_INTEGER) delete node.maximum;
+  });
   return rest;
 }
 

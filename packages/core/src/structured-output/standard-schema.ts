@@ -16,8 +16,11 @@ export declare namespace StandardSchemaV1 {
   interface Props<Input = unknown, Output = Input> {
     readonly version: 1;
     readonly vendor: string;
-    readonly validate: (value: unknown, options?: unknown) => Result<Output> | Promise<Result<Output>>;
+    readonly validate: (value: unknown, options?: Options | undefined) => Result<Output> | Promise<Result<Output>>;
     readonly types?: Types<Input, Output> | undefined;
+  }
+  interface Options {
+    readonly libraryOptions?: Record<string, unknown> | undefined;
   }
   type Result<Output> = SuccessResult<Output> | FailureResult;
   interface SuccessResult<Output> {

@@ -1,5 +1,5 @@
 import { ToolArgumentsError } from "../errors/definition-errors";
-import { LLMAbortedError, LLMError } from "../errors/llm-error";
+import { LLMAbortedError, type LLMError } from "../errors/llm-error";
 import { currentAbortSignal } from "../llm/abort-scope";
 import { type AnyPrompt, type LLM, type StreamOptions } from "../llm/llm";
 import { type FinishReason, type LLMMetadata, type Usage } from "../llm/llm-result";
@@ -9,6 +9,7 @@ import { type ChatFormat, type Message, toChatFormat } from "../prompt/chat-form
 import { promptOutput } from "../prompt/prompt";
 import { type DeepPartial, type IsStructured, type OutputOf } from "../structured-output/output-types";
 import { type Schema } from "../structured-output/standard-schema";
+import { traceToolCall } from "../telemetry/tool-telemetry";
 import { type ToolDefinition } from "./tool";
 
 /** What a tool call came to, as sent back to the model. */
@@ -141,7 +142,10 @@ async function* loop(run: ToolRun<any, any>, llm: LLM, prompt: AnyPrompt, option
 
     // The model asked for these together: they run in parallel, and each result is yielded as it arrives.
     const context = { signal: signal ?? new AbortController().signal, messages: [...conversation] };
-    const running = toolCalls.map((call, position) => execute(call, byName.get(call.name), context, onToolError).then((result) => ({ position, result })));
+    const running = toolCalls.map((call, position) => {
+      const definition = byName.get(call.name);
+      return traceToolCall(call, definition?.description, () => execute(call, definition, context, onToolError)).then((result) => ({ position, result }));
+    });
     const results: ToolResult[] = new Array(toolCalls.length);
     const waiting = new Map(running.map((promise, position) => [position, promise]));
     while (waiting.size) {

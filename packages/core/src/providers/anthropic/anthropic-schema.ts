@@ -6,8 +6,6 @@ import { type JsonSchema, cloneSchema, visitSubschemas } from "../../structured-
  */
 const DESCRIBED = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "maxItems"];
 
-const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
-
 export interface AnthropicOutputSchema {
   schema: JsonSchema;
   /** What keeps the schema from `output_config.format` (recursion, open objects); empty when nothing does. */
@@ -31,7 +29,6 @@ export function toAnthropicOutputSchema(schema: JsonSchema): AnthropicOutputSche
       node.anyOf = node.oneOf;
       delete node.oneOf;
     }
-    for (const bound of ["minimum", "maximum"]) if (SAFE_INTEGER_BOUNDS.has(node[bound] as number)) delete node[bound];
     const described = DESCRIBED.filter((keyword) => keyword in node);
     if (typeof node.minItems === "number" && node.minItems > 1) described.push("minItems");
     if (described.length) {

@@ -9,8 +9,6 @@ const REJECTED = ["allOf", "not", "if", "then", "else", "dependentRequired", "de
  */
 const DESCRIBED = ["minLength", "maxLength", "default"];
 
-const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
-
 export interface StrictSchema {
   schema: JsonSchema;
   /** Why the schema cannot be strict, each naming where; empty when it can. */
@@ -36,7 +34,6 @@ export function toOpenAIStrictSchema(schema: JsonSchema): StrictSchema {
       node.anyOf = node.oneOf;
       delete node.oneOf;
     }
-    for (const bound of ["minimum", "maximum"]) if (SAFE_INTEGER_BOUNDS.has(node[bound] as number)) delete node[bound];
     const described = DESCRIBED.filter((keyword) => keyword in node);
     if (described.length) {
       const words = described.map((keyword) => `${keyword}: ${JSON.stringify(node[keyword])}`).join(", ");
@@ -50,7 +47,7 @@ export function toOpenAIStrictSchema(schema: JsonSchema): StrictSchema {
     const properties = Object.keys((node.properties as Record<string, unknown>) ?? {});
     const required = new Set((node.required as string[]) ?? []);
     for (const key of properties) {
-      if (!required.has(key)) problems.push(`${path}/properties/${key}: "${key}" is optional; strict mode needs every property required (use .nullable() instead of .optional())`);
+      if (!required.has(key)) problems.push(`${path === "/" ? "" : path}/properties/${key}: "${key}" is optional; strict mode needs every property required (use .nullable() instead of .optional())`);
     }
     if (!node.properties) node.properties = {};
     if (!node.required) node.required = [];
