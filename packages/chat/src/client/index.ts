@@ -10,6 +10,15 @@ export { readChatResponses, type ChatResponseReaderOptions } from "./chat-respon
 export { type ChatMessage, type ChatMessageRequest, type ChatRequestContext, type SignedState } from "./chat-request";
 export { THEME_HEADER, type RagbitsConfig, type CustomizationSettings, type FeedbackItemSettings, type FeedbackType, type FeedbackResult, type ThemeAvailability } from "../protocol/config-response";
 export type { ToolConfirmation } from "../protocol/chat-request";
+export {
+  CONVERSATIONS_HEADER,
+  type ConversationsAvailability,
+  type ConversationListItem,
+  type ConversationListResponse,
+  type ConversationInteraction,
+  type ConversationResponse,
+  type StoredFeedback,
+} from "../protocol/conversations";
 export type { User } from "../protocol/user";
 export { type FetchLike, type HeadersOption } from "./http-transport";
 export {

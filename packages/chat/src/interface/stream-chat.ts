@@ -60,6 +60,8 @@ export async function* streamChat(chat: ChatInterface, turn: ChatTurn, options: 
     finishedAt: startedAt,
     status: "completed",
   };
+  // The owner: a HistoryStore files the conversation under this user (GET /api/conversations).
+  if (turn.user) record.userId = turn.user.user_id;
 
   const context = toChatContext(turn, messageId, conversationId);
   const scope = new TurnScope(turn.signal);

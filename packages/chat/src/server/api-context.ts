@@ -52,4 +52,6 @@ export interface RouteInput {
   request: ApiRequest;
   session: Session;
   context: ApiContext;
+  /** The path's parameters, decoded (`/api/conversations/:id` → `{ id }`); empty for exact paths. */
+  params: Readonly<Record<string, string>>;
 }

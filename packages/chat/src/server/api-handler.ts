@@ -1,6 +1,7 @@
 import { readSessionId } from "../auth/session-cookie";
 import { StoreError } from "../stores/store-error";
 import { THEME_HEADER } from "../protocol/config-response";
+import { CONVERSATIONS_HEADER } from "../protocol/conversations";
 import { type ApiContext, type RouteInput, type Session } from "./api-context";
 import { buildConfigResponse } from "./config-response";
 import { type ApiRequest } from "./http/api-request";
@@ -10,12 +11,14 @@ import { HttpError } from "./http/http-error";
 import { type ContentSecurityPolicy, securityHeaders } from "./http/security-headers";
 import { loginRoute, logoutRoute, userRoute } from "./routes/auth-routes";
 import { chatRoute } from "./routes/chat-route";
+import { conversationStore, deleteConversationRoute, listConversationsRoute, readConversationRoute } from "./routes/conversation-routes";
 import { feedbackRoute } from "./routes/feedback-route";
 import { healthRoute, readyRoute } from "./routes/health-routes";
 import { type OpenAICompatibleConfig } from "./routes/openai/openai-compatible-options";
 import { openAIRoutes } from "./routes/openai/openai-routes";
 import { themeRoute } from "./routes/theme-route";
 import { uploadRoute } from "./routes/upload-route";
+import { RoutePattern } from "./route-pattern";
 import { UiFiles } from "./ui-files";
 
 type RouteHandler = (input: RouteInput) => Promise<ApiResponse>;
@@ -38,12 +41,24 @@ export interface ApiHandlerOptions {
   openaiCompatible?: OpenAICompatibleConfig;
 }
 
+interface PatternRoute extends Route {
+  method: string;
+  pattern: RoutePattern;
+}
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
 /**
- * GET /api/config. The body stays byte-exact Ragbits; whether a theme exists travels in a header,
- * so our UI asks /api/theme only when there is one (Python Ragbits' UI, seeing no header, asks anyway).
+ * GET /api/config. The body stays byte-exact Ragbits; what our UI needs beyond it travels in
+ * headers: whether a theme exists (so it asks /api/theme only when there is one; Python Ragbits'
+ * UI, seeing no header, asks anyway) and whether the signed-in user's conversations are kept on the
+ * server (/api/conversations; without the header a UI keeps them in the browser, as Ragbits' does).
  */
 const configRoute: RouteHandler = async ({ context }) =>
-  jsonResponse(buildConfigResponse(context.chat, { debugMode: context.debugMode, authEnabled: context.auth !== undefined }), 200, { [THEME_HEADER]: context.themePath ? "css" : "none" });
+  jsonResponse(buildConfigResponse(context.chat, { debugMode: context.debugMode, authEnabled: context.auth !== undefined }), 200, {
+    [THEME_HEADER]: context.themePath ? "css" : "none",
+    [CONVERSATIONS_HEADER]: conversationStore(context) ? "server" : "none",
+  });
 
 /**
  * The whole HTTP API, transport-neutral: an `ApiRequest` in, an `ApiResponse` out. Routing,
@@ -51,7 +66,10 @@ const configRoute: RouteHandler = async ({ context }) =>
  * fetch adapters only translate requests and write responses.
  */
 export class ApiHandler {
+  /** Exact paths, looked up in one step: `${method} ${lower-case path}`. */
   private readonly routes = new Map<string, Route>();
+  /** Paths with parameters (`/api/conversations/:id`), tried in order when no exact path matches. */
+  private readonly patterns: PatternRoute[] = [];
   private readonly cors: CorsPolicy | undefined;
   private readonly commonHeaders: ResponseHeaders;
   private readonly ui: UiFiles;
@@ -74,6 +92,10 @@ export class ApiHandler {
     this.add("POST", "/api/upload", uploadRoute, true);
     this.add("GET", "/api/theme", themeRoute, false);
     this.add("GET", "/api/user", userRoute, false);
+    // Answered 404 unless auth is on and the history is a HistoryStore (see conversationStore).
+    this.add("GET", "/api/conversations", listConversationsRoute, true);
+    this.add("GET", "/api/conversations/:id", readConversationRoute, true);
+    this.add("DELETE", "/api/conversations/:id", deleteConversationRoute, true);
     if (context.auth) {
       this.add("POST", "/api/auth/login", loginRoute, false);
       this.add("POST", "/api/auth/logout", logoutRoute, false);
@@ -98,7 +120,21 @@ export class ApiHandler {
   }
 
   private add(method: string, path: string, handler: RouteHandler, signedIn: boolean, { probe = false }: { probe?: boolean } = {}): void {
-    this.routes.set(`${method} ${path}`, { handler, signedIn, probe });
+    const route = { handler, signedIn, probe };
+    if (RoutePattern.hasParams(path)) this.patterns.push({ ...route, method, pattern: new RoutePattern(path) });
+    else this.routes.set(`${method} ${path}`, route);
+  }
+
+  /** The route for a method and path (trailing slash already removed), with the path's parameters. */
+  private match(method: string, path: string): { route: Route; params: Readonly<Record<string, string>> } | undefined {
+    const exact = this.routes.get(`${method} ${path.toLowerCase()}`);
+    if (exact) return { route: exact, params: NO_PARAMS };
+    for (const route of this.patterns) {
+      if (route.method !== method) continue;
+      const params = route.pattern.match(path);
+      if (params) return { route, params };
+    }
+    return undefined;
   }
 
   private async dispatch(request: ApiRequest): Promise<ApiResponse> {
@@ -107,18 +143,19 @@ export class ApiHandler {
     const isApi = this.apiPaths.test(path);
     if (!isApi) return this.serveUi(request);
     const method = request.method === "HEAD" ? "GET" : request.method;
-    const route = this.routes.get(`${method} ${path.toLowerCase()}`);
-    if (route?.probe) return route.handler({ request, session: {}, context: this.context });
+    const matched = this.match(method, path);
+    const route = matched?.route;
+    if (route?.probe) return route.handler({ request, session: {}, context: this.context, params: NO_PARAMS });
     // A replica that is stopping takes no new work: the client (or the load balancer) tries another one.
     if (this.context.lifecycle.shuttingDown) throw new HttpError(503, "The server is shutting down; please try again.", { headers: { "retry-after": "1" } });
     if (!this.setupDone) {
       await this.options.ready();
       this.setupDone = true;
     }
-    if (!route) throw new HttpError(404, `Not found: ${request.method} ${request.path}`);
+    if (!matched || !route) throw new HttpError(404, `Not found: ${request.method} ${request.path}`);
     const session = await this.session(request);
     if (route.signedIn && this.context.auth && !session.user) throw new HttpError(401, "Not authenticated");
-    return route.handler({ request, session, context: this.context });
+    return route.handler({ request, session, context: this.context, params: matched.params });
   }
 
   private async serveUi(request: ApiRequest): Promise<ApiResponse> {

@@ -21,6 +21,7 @@ export function fromFetchRequest(request: Request, runtime?: unknown): ApiReques
   return {
     method: request.method.toUpperCase(),
     path: below === basePath ? "/" : below,
+    query: url.search.slice(1),
     mountPath: basePath,
     remoteAddress: options.remoteAddress ?? runtimeRemoteAddress(request, runtime),
     header: (name) => request.headers.get(name) ?? undefined,

@@ -22,6 +22,7 @@ export function fromNodeRequest(req: MountedRequest, res?: ServerResponse): ApiR
     },
     method: req.method ?? "GET",
     path: query === -1 ? url : url.slice(0, query),
+    query: query === -1 ? "" : url.slice(query + 1),
     mountPath: req.baseUrl ?? "",
     remoteAddress: req.socket.remoteAddress,
     header(name) {

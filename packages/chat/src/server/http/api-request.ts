@@ -7,6 +7,8 @@ export interface ApiRequest {
   readonly method: string;
   /** The URL path below the mount point, not decoded, without the query: `/api/chat`. */
   readonly path: string;
+  /** The query string without its `?`, not decoded (`limit=20&cursor=…`); empty or absent when there is none. */
+  readonly query?: string;
   /** Where the API is mounted (`""` at the root): the UI's `<base>` points there. */
   readonly mountPath: string;
   /** A request header by its lower-case name; repeated headers joined as HTTP joins them. */

@@ -1,8 +1,9 @@
 import { THEME_HEADER } from "../../protocol/config-response";
+import { CONVERSATIONS_HEADER } from "../../protocol/conversations";
 import { type ApiRequest } from "./api-request";
 import { type BodyResponse, type ResponseHeaders } from "./api-response";
 
-const ALLOWED_METHODS = "GET,HEAD,POST,OPTIONS";
+const ALLOWED_METHODS = "GET,HEAD,POST,DELETE,OPTIONS";
 const PREFLIGHT_MAX_AGE_S = "600";
 
 /**
@@ -42,6 +43,6 @@ export class CorsPolicy {
   }
 
   private grant(origin: string): ResponseHeaders {
-    return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", "access-control-expose-headers": THEME_HEADER };
+    return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", "access-control-expose-headers": `${THEME_HEADER}, ${CONVERSATIONS_HEADER}` };
   }
 }
