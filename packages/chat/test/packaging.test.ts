@@ -26,7 +26,8 @@ const children: ChildProcess[] = [];
  * package store) and which would let `require` find packages the project never installed.
  */
 function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", ...extra };
+  // prefer-offline: packages npm has already fetched (an earlier run, another Node version) come from its cache.
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", npm_config_prefer_offline: "true", ...extra };
   delete env.NODE_PATH;
   return env;
 }
