@@ -141,3 +141,18 @@ try {
   expect(readdirSync(join(project, "node_modules")).filter((name) => !name.startsWith(".")).sort()).toEqual(["@ragbits", "openai"]);
   expect(JSON.parse(run("node", ["openai.mjs"]))).toEqual({ chunks: ["packed ", "and ", "streaming"] });
 });
+
+it("traces model calls from ESM and CommonJS once @opentelemetry/api and an SDK are installed (an optional peer, loaded on the first call)", () => {
+  const tarball = readdirSync(project).find((file) => file.endsWith(".tgz"))!;
+  run("npm", ["install", "--no-save", `./${tarball}`, "openai@6.49.0", "@opentelemetry/api@1.9.1", "@opentelemetry/sdk-trace-base@2.12.1"]);
+  const setup = (load: (name: string) => string) => `const { trace } = ${load("@opentelemetry/api")};
+const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = ${load("@opentelemetry/sdk-trace-base")};
+const { MockLLM } = ${load("@ragbits/core")};
+const exporter = new InMemorySpanExporter();
+trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+const report = () => console.log(JSON.stringify(exporter.getFinishedSpans().map((span) => [span.name, span.attributes["gen_ai.provider.name"], span.attributes["gen_ai.request.stream"]])));`;
+  writeFileSync(join(project, "traced.mjs"), `${setup((name) => `await import("${name}")`)}\nfor await (const _ of new MockLLM({ modelName: "mock-model" }).generateStreaming("hi")); report();`);
+  writeFileSync(join(project, "traced.cjs"), `${setup((name) => `require("${name}")`)}\nnew MockLLM({ modelName: "mock-model" }).generate("hi").then(report);`);
+  expect(JSON.parse(run("node", ["traced.mjs"]))).toEqual([["chat mock-model", "mock", true]]);
+  expect(JSON.parse(run("node", ["traced.cjs"]))).toEqual([["chat mock-model", "mock", false]]);
+});
