@@ -99,6 +99,44 @@ describe("ApiClient", () => {
     expect(mock.calls.map(([url]) => url)).toEqual(Array(4).fill("http://host.test/chat/api/config"));
   });
 
+  it("reads from the config's x-ragbits-conversations header whether the server keeps conversations", async () => {
+    const config = (value?: string) => new Response("{}", { headers: { "content-type": "application/json", ...(value === undefined ? {} : { "x-ragbits-conversations": value }) } });
+    const mock = mockFetch(config("server"), config("none"), config());
+    restore = mock.restore;
+    expect((await api.config()).serverConversations).toBe(true);
+    expect((await api.config()).serverConversations).toBe(false);
+    // Python Ragbits says nothing: it keeps no conversations for the UI.
+    expect((await api.config()).serverConversations).toBe(false);
+  });
+
+  it("lists, opens and deletes the server's conversations under the mount point, ids encoded", async () => {
+    const page = { conversations: [{ id: "c/1", title: "Hi", created_at: 1, updated_at: 2, interaction_count: 1 }], next_cursor: "abc+/=" };
+    const conversation = { ...page.conversations[0], interactions: [] };
+    const mock = mockFetch(json(page), json(conversation), json({ detail: "Conversation not found" }, 404), json({ status: "success" }), json({ detail: "Conversation not found" }, 404));
+    restore = mock.restore;
+    expect(await api.conversations({ limit: 30, cursor: "abc+/=" })).toEqual(page);
+    expect(await api.conversation("c/1")).toEqual(conversation);
+    expect(await api.conversation("gone")).toBeNull();
+    await api.deleteConversation("c/1");
+    // Already gone (deleted on another device): nothing left to do.
+    await api.deleteConversation("gone");
+    expect(mock.calls.map(([url, init]) => [init?.method ?? "GET", url])).toEqual([
+      ["GET", "http://host.test/chat/api/conversations?limit=30&cursor=abc%2B%2F%3D"],
+      ["GET", "http://host.test/chat/api/conversations/c%2F1"],
+      ["GET", "http://host.test/chat/api/conversations/gone"],
+      ["DELETE", "http://host.test/chat/api/conversations/c%2F1"],
+      ["DELETE", "http://host.test/chat/api/conversations/gone"],
+    ]);
+  });
+
+  it("surfaces the server's errors about conversations (503 while its database is down, 401 signed out)", async () => {
+    const mock = mockFetch(json({ detail: "The database is unavailable; please try again shortly." }, 503), json({ detail: "Not authenticated" }, 401), json({ detail: "x" }, 500));
+    restore = mock.restore;
+    await expect(api.conversations()).rejects.toMatchObject({ status: 503, message: "The database is unavailable; please try again shortly." });
+    await expect(api.conversation("c1")).rejects.toMatchObject({ status: 401 });
+    await expect(api.deleteConversation("c1")).rejects.toMatchObject({ status: 500 });
+  });
+
   it("surfaces an error answer to /api/config", async () => {
     const mock = mockFetch(json({ detail: "Service unavailable" }, 503));
     restore = mock.restore;

@@ -1,5 +1,15 @@
 import { ApiError, toApiError } from "./api-error";
-import { type ChatMessageRequest, type FeedbackType, type RagbitsConfig, THEME_HEADER, type ThemeAvailability, type User } from "@ragbits/chat/client";
+import {
+  CONVERSATIONS_HEADER,
+  type ChatMessageRequest,
+  type ConversationListResponse,
+  type ConversationResponse,
+  type FeedbackType,
+  type RagbitsConfig,
+  THEME_HEADER,
+  type ThemeAvailability,
+  type User,
+} from "@ragbits/chat/client";
 import type { JsonObject } from "../util/json-types";
 import { normalizeConfig } from "./normalize-config";
 
@@ -7,6 +17,11 @@ export interface LoadedConfig {
   config: RagbitsConfig;
   /** Whether GET /api/theme serves a stylesheet, as the server said; null when it did not say (Python Ragbits). */
   theme: ThemeAvailability | null;
+  /**
+   * True when the server keeps the signed-in user's conversations (/api/conversations), as its
+   * x-ragbits-conversations header says; a server that says nothing (Python Ragbits) keeps none.
+   */
+  serverConversations: boolean;
 }
 
 export interface LoginResult {
@@ -28,7 +43,11 @@ export class ApiClient {
 
   async config(): Promise<LoadedConfig> {
     const response = await fetch(this.url("config"), { credentials: "same-origin" });
-    return { config: normalizeConfig(await this.readJson(response, "config")), theme: themeAvailability(response.headers.get(THEME_HEADER)) };
+    return {
+      config: normalizeConfig(await this.readJson(response, "config")),
+      theme: themeAvailability(response.headers.get(THEME_HEADER)),
+      serverConversations: response.headers.get(CONVERSATIONS_HEADER)?.trim().toLowerCase() === "server",
+    };
   }
 
   /** Starts a chat turn; the caller reads the event stream from the response. */
@@ -60,6 +79,33 @@ export class ApiClient {
     form.append("file", file, file.name);
     const result = (await this.json("upload", { method: "POST", body: form })) as { filename?: unknown };
     return typeof result?.filename === "string" ? result.filename : file.name;
+  }
+
+  /** A page of the signed-in user's conversations kept on the server, newest first. */
+  async conversations(options: { limit?: number; cursor?: string | null } = {}): Promise<ConversationListResponse> {
+    const query = new URLSearchParams();
+    if (options.limit !== undefined) query.set("limit", String(options.limit));
+    if (options.cursor) query.set("cursor", options.cursor);
+    const search = query.toString();
+    const page = (await this.json(`conversations${search ? `?${search}` : ""}`)) as Partial<ConversationListResponse> | null;
+    if (!Array.isArray(page?.conversations)) throw new ApiError(200, "The server's list of conversations could not be read.");
+    return { conversations: page.conversations, next_cursor: typeof page.next_cursor === "string" ? page.next_cursor : null };
+  }
+
+  /** One of the user's conversations with its interactions; null when there is none with this id (or it is someone else's). */
+  async conversation(id: string): Promise<ConversationResponse | null> {
+    const response = await fetch(this.url(`conversations/${encodeURIComponent(id)}`), { credentials: "same-origin" });
+    if (response.status === 404) return null;
+    const conversation = (await this.readJson(response, "conversations")) as Partial<ConversationResponse> | null;
+    if (!Array.isArray(conversation?.interactions)) throw new ApiError(200, "The server's conversation could not be read.");
+    return conversation as ConversationResponse;
+  }
+
+  /** Deletes one of the user's conversations on the server; one that is already gone counts as deleted. */
+  async deleteConversation(id: string): Promise<void> {
+    const response = await fetch(this.url(`conversations/${encodeURIComponent(id)}`), { method: "DELETE", credentials: "same-origin" });
+    if (response.status === 404) return;
+    await this.readJson(response, "conversations");
   }
 
   /** The signed-in user, or null when there is no session. */

@@ -13,8 +13,8 @@ import { applyPageMeta, linkServerTheme } from "./page-meta";
 type Phase =
   | { kind: "loading" }
   | { kind: "failed"; message: string }
-  | { kind: "signed-out"; config: RagbitsConfig }
-  | { kind: "ready"; config: RagbitsConfig; user: User | null };
+  | { kind: "signed-out"; config: RagbitsConfig; serverConversations: boolean }
+  | { kind: "ready"; config: RagbitsConfig; serverConversations: boolean; user: User | null };
 
 const TOAST_MS = 4000;
 
@@ -28,12 +28,12 @@ export function App({ root }: { root: string }) {
   const load = useCallback(async () => {
     setPhase({ kind: "loading" });
     try {
-      const { config, theme } = await api.config();
+      const { config, theme, serverConversations } = await api.config();
       applyPageMeta(config);
       void linkServerTheme(api, theme);
-      if (!config.authentication.enabled) return setPhase({ kind: "ready", config, user: null });
+      if (!config.authentication.enabled) return setPhase({ kind: "ready", config, serverConversations, user: null });
       const user = await api.user();
-      setPhase(user ? { kind: "ready", config, user } : { kind: "signed-out", config });
+      setPhase(user ? { kind: "ready", config, serverConversations, user } : { kind: "signed-out", config, serverConversations });
     } catch (error) {
       setPhase({ kind: "failed", message: (error as Error).message || "Could not reach the server." });
     }
@@ -46,10 +46,10 @@ export function App({ root }: { root: string }) {
   if (phase.kind === "loading") return <Centered text="Loading…" />;
   if (phase.kind === "failed") return <LoadFailed message={phase.message} onRetry={load} />;
   if (phase.kind === "signed-out") {
-    const config = phase.config;
+    const { config, serverConversations } = phase;
     return (
       <>
-        <LoginPage api={api} customization={config.customization} onSignedIn={(user) => void signedIn(api, config, user, setPhase)} />
+        <LoginPage api={api} customization={config.customization} onSignedIn={(user) => void signedIn(api, config, serverConversations, user, setPhase)} />
         <Toasts toasts={toasts} onDismiss={dismiss} />
       </>
     );
@@ -60,11 +60,12 @@ export function App({ root }: { root: string }) {
         key={phase.user?.user_id ?? "anonymous"}
         api={api}
         config={phase.config}
+        serverConversations={phase.serverConversations}
         user={phase.user}
         notify={notify}
         theme={theme}
         onCycleTheme={cycleTheme}
-        onSignedOut={() => setPhase({ kind: "signed-out", config: phase.config })}
+        onSignedOut={() => setPhase({ kind: "signed-out", config: phase.config, serverConversations: phase.serverConversations })}
       />
       <Toasts toasts={toasts} onDismiss={dismiss} />
     </>
@@ -72,13 +73,14 @@ export function App({ root }: { root: string }) {
 }
 
 // The login answer may omit the user; /api/user then says who signed in.
-async function signedIn(api: ApiClient, config: RagbitsConfig, user: User | null, setPhase: (p: Phase) => void): Promise<void> {
-  setPhase({ kind: "ready", config, user: user ?? (await api.user().catch(() => null)) });
+async function signedIn(api: ApiClient, config: RagbitsConfig, serverConversations: boolean, user: User | null, setPhase: (p: Phase) => void): Promise<void> {
+  setPhase({ kind: "ready", config, serverConversations, user: user ?? (await api.user().catch(() => null)) });
 }
 
 interface SessionProps {
   api: ApiClient;
   config: RagbitsConfig;
+  serverConversations: boolean;
   user: User | null;
   notify: (text: string, kind?: "info" | "error") => void;
   theme: ReturnType<typeof useTheme>["theme"];
@@ -87,7 +89,7 @@ interface SessionProps {
 }
 
 /** One signed-in (or anonymous) session: its own controller and conversation store. */
-function Session({ api, config, user, notify, theme, onCycleTheme, onSignedOut }: SessionProps) {
+function Session({ api, config, serverConversations, user, notify, theme, onCycleTheme, onSignedOut }: SessionProps) {
   const [userSettings, setUserSettings] = useState<JsonObject | null>(() => loadUserSettings(config.user_settings.form));
   const settingsRef = useRef(userSettings);
   settingsRef.current = userSettings;
@@ -98,12 +100,13 @@ function Session({ api, config, user, notify, theme, onCycleTheme, onSignedOut }
         api,
         config,
         user,
+        serverConversations,
         notify,
         userSettings: () => settingsRef.current,
         onAuthRequired: onSignedOut,
       }),
     // One controller for the whole session; callbacks read the latest values through refs.
-    [api, config, user],
+    [api, config, serverConversations, user],
   );
   useEffect(() => () => services.controller.stop(), [services]);
 

@@ -38,13 +38,22 @@ export function ChatApp({ services, user, theme, onCycleTheme, onLogout, userSet
   const toggleSidebar = useCallback(() => setSidebarOpen((o) => !o), []);
   const toggleDebug = useCallback(() => setDebugOpen((o) => !o), []);
   const openSettings = useCallback(() => setSettingsOpen(true), []);
-  const history = config.conversation_history;
+  // A sidebar when conversations outlive the page: kept by the server, or in this browser.
+  const history = controller.keepsConversations;
   const settingsForm = config.user_settings.form;
 
   return (
     <AppContext.Provider value={services}>
       <div class={`app${history ? " with-sidebar" : ""}${debugOpen ? " with-debug" : ""}`}>
-        {history && <Sidebar conversations={snapshot.conversations} activeId={snapshot.conversation.id} open={sidebarOpen} onNavigate={closeSidebar} />}
+        {history && (
+          <Sidebar
+            conversations={snapshot.conversations}
+            more={snapshot.moreConversations}
+            activeId={controller.keyOf(snapshot.conversation)}
+            open={sidebarOpen}
+            onNavigate={closeSidebar}
+          />
+        )}
         {history && sidebarOpen && <div class="scrim" aria-hidden="true" onClick={closeSidebar} />}
         <div class="main">
           <HeaderBar

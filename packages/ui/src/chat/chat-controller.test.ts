@@ -1,7 +1,9 @@
 import "fake-indexeddb/auto";
 import { ApiError } from "../api/api-error";
 import type { ChatMessageRequest } from "@ragbits/chat/client";
+import { type ApiClient } from "../api/api-client";
 import { IndexedDbRepository } from "../storage/indexed-db-repository";
+import { PAGE_SIZE, ServerConversationRepository } from "../storage/server-conversation-repository";
 import { bodyOf, controllableBody, eventStreamResponse, settle, sse } from "../test-support/sse-body";
 import { ChatController, type ChatControllerDeps } from "./chat-controller";
 
@@ -337,5 +339,135 @@ describe("ChatController with conversation history", () => {
     await page2.controller.openConversation(id);
     expect(last(page2.controller)).toMatchObject({ role: "assistant", status: "stopped" });
     body.end();
+  });
+});
+
+/**
+ * A server that keeps conversations, as /api/conversations shows them: a chat turn records its
+ * interaction when its answer has ended (as the real server does before the stream closes).
+ */
+function fakeServer() {
+  const conversations = new Map<string, { id: string; title: string; updated_at: number; interactions: object[] }>();
+  const calls: string[] = [];
+  let clock = 100;
+  let failWith: ApiError | null = null;
+  const check = () => {
+    if (failWith) throw failWith;
+  };
+  const api = {
+    async conversations({ limit = 20, cursor = null }: { limit?: number; cursor?: string | null } = {}) {
+      calls.push(`list ${cursor ?? ""}`);
+      check();
+      const all = [...conversations.values()].sort((a, b) => b.updated_at - a.updated_at);
+      const start = cursor ? Number(cursor) : 0;
+      const page = all.slice(start, start + limit).map(({ id, title, updated_at }) => ({ id, title, created_at: 1, updated_at, interaction_count: 1 }));
+      return { conversations: page, next_cursor: start + limit < all.length ? String(start + limit) : null };
+    },
+    async conversation(id: string) {
+      calls.push(`get ${id}`);
+      check();
+      const found = conversations.get(id);
+      return found ? { ...found, created_at: 1, interaction_count: found.interactions.length } : null;
+    },
+    async deleteConversation(id: string) {
+      calls.push(`delete ${id}`);
+      check();
+      conversations.delete(id);
+    },
+  };
+  /** One recorded turn: what the server saved for `message` in `id`. */
+  const record = (id: string, message: string, answerText: string) => {
+    const existing = conversations.get(id);
+    const interaction = { message_id: `m-${message}`, message, answer: answerText, events: [], status: "completed", error: null, started_at: clock, finished_at: clock, feedback: null };
+    clock += 1;
+    conversations.set(id, { id, title: existing?.title ?? message, updated_at: clock, interactions: [...(existing?.interactions ?? []), interaction] });
+  };
+  /** A chat answer from the server: announces the conversation (when new) and records the turn as the stream ends. */
+  const turn =
+    (id: string, answerText: string): Script =>
+    async (request) => {
+      const isNew = !request.context?.conversation_id;
+      record(id, request.message, answerText);
+      return eventStreamResponse(bodyOf([sse([{ type: "message_id", content: { message_id: `m-${request.message}` } }, ...(isNew ? [{ type: "conversation_id", content: { conversation_id: id } }] : []), text(answerText)])]));
+    };
+  return {
+    repository: new ServerConversationRepository(api as unknown as ApiClient),
+    conversations,
+    calls,
+    record,
+    turn,
+    failNext: (error: ApiError | null) => (failWith = error),
+  };
+}
+
+describe("ChatController with conversations kept by the server", () => {
+  it("lists the server's conversations after each answer, keyed by the server's ids, and saves nothing itself", async () => {
+    const server = fakeServer();
+    let active: string | null = null;
+    const { controller } = setup([server.turn("srv-1", "Sunny.")], { repository: server.repository, rememberActive: (id) => (active = id) });
+    expect(controller.keepsConversations).toBe(true);
+    expect(controller.canRename).toBe(false);
+    // A new conversation has no key until the server names it.
+    expect(controller.keyOf(controller.getSnapshot().conversation)).toBeNull();
+    await controller.send("Weather?");
+    await settle();
+    expect(controller.keyOf(controller.getSnapshot().conversation)).toBe("srv-1");
+    expect(active).toBe("srv-1");
+    expect(controller.getSnapshot().conversations).toEqual([{ id: "srv-1", title: "Weather?", updatedAt: expect.any(Number) }]);
+    expect(server.calls).toEqual(["list "]);
+  });
+
+  it("opens a conversation another device had, and goes on with it in the same server conversation", async () => {
+    const server = fakeServer();
+    server.record("srv-2", "First question", "First answer");
+    const { controller, requests } = setup([server.turn("srv-2", "Second answer")], { repository: server.repository });
+    await controller.refreshConversations();
+    expect(controller.getSnapshot().conversations.map((c) => c.id)).toEqual(["srv-2"]);
+    expect(await controller.openConversation("srv-2")).toBe(true);
+    expect(controller.getSnapshot().conversation.messages.map((m) => m.content)).toEqual(["First question", "First answer"]);
+    await controller.send("Follow-up");
+    expect(requests[0]).toMatchObject({ history: [{ role: "user", content: "First question" }, { role: "assistant", content: "First answer" }], context: { conversation_id: "srv-2" } });
+    await settle();
+    expect(server.conversations.get("srv-2")!.interactions).toHaveLength(2);
+    expect(await controller.openConversation("deleted-elsewhere")).toBe(false);
+  });
+
+  it("deletes on the server; deleting the open conversation starts a new one; renaming is not offered", async () => {
+    const server = fakeServer();
+    const { controller } = setup([server.turn("srv-a", "a"), server.turn("srv-b", "b")], { repository: server.repository });
+    await controller.send("one");
+    controller.startNewConversation();
+    await controller.send("two");
+    await settle();
+    await controller.renameConversation("srv-a", "Renamed");
+    expect(controller.getSnapshot().conversations.map((c) => c.title)).toEqual(["two", "one"]);
+    await controller.deleteConversation("srv-b");
+    expect(controller.getSnapshot().conversation.messages).toEqual([]);
+    expect([...server.conversations.keys()]).toEqual(["srv-a"]);
+    expect(controller.getSnapshot().conversations.map((c) => c.id)).toEqual(["srv-a"]);
+  });
+
+  it("lists older conversations a page at a time", async () => {
+    const server = fakeServer();
+    for (let i = 0; i < PAGE_SIZE + 5; i++) server.record(`c${i}`, `question ${i}`, "answer");
+    const { controller } = setup([], { repository: server.repository });
+    await controller.refreshConversations();
+    expect(controller.getSnapshot()).toMatchObject({ moreConversations: true });
+    expect(controller.getSnapshot().conversations).toHaveLength(PAGE_SIZE);
+    await controller.loadMoreConversations();
+    expect(controller.getSnapshot().moreConversations).toBe(false);
+    expect(controller.getSnapshot().conversations.map((c) => c.id)).toEqual(Array.from({ length: PAGE_SIZE + 5 }, (_, i) => `c${PAGE_SIZE + 4 - i}`));
+  });
+
+  it("reports a session that ended (401) and passes other failures on", async () => {
+    const server = fakeServer();
+    let signedOut = 0;
+    const { controller } = setup([], { repository: server.repository, onAuthRequired: () => signedOut++ });
+    server.failNext(new ApiError(401, "Not authenticated"));
+    await expect(controller.refreshConversations()).rejects.toMatchObject({ status: 401 });
+    expect(signedOut).toBe(1);
+    server.failNext(new ApiError(503, "The database is unavailable; please try again shortly."));
+    await expect(controller.openConversation("x")).rejects.toMatchObject({ status: 503 });
+    expect(signedOut).toBe(1);
   });
 });

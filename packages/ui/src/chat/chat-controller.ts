@@ -20,6 +20,8 @@ export interface ChatSnapshot {
   /** The assistant message being streamed, if any. */
   streamingId: string | null;
   conversations: ConversationSummary[];
+  /** Older conversations exist than those listed (the server lists a page at a time). */
+  moreConversations: boolean;
   /** The last request and the events it received, for the debug panel. */
   debug: { request: ChatMessageRequest | null; events: DebugEntry[] };
 }
@@ -27,7 +29,10 @@ export interface ChatSnapshot {
 export interface ChatControllerDeps {
   /** POST /api/chat; resolves with the streaming response or rejects with an ApiError. */
   startChat: (request: ChatMessageRequest, signal: AbortSignal) => Promise<Response>;
-  /** Null when the server does not enable conversation history: nothing outlives the page. */
+  /**
+   * Null when neither the server keeps conversations nor the config enables conversation history:
+   * nothing outlives the page.
+   */
   repository: ConversationRepository | null;
   scheduleFrame: FrameScheduler;
   userSettings?: () => JsonObject | null;
@@ -65,7 +70,7 @@ export class ChatController {
   constructor(private readonly deps: ChatControllerDeps) {
     this.now = deps.now ?? Date.now;
     this.newId = deps.newId ?? defaultNewId;
-    this.snapshot = { conversation: newConversation(this.now(), this.newId()), streamingId: null, conversations: [], debug: { request: null, events: [] } };
+    this.snapshot = { conversation: newConversation(this.now(), this.newId()), streamingId: null, conversations: [], moreConversations: false, debug: { request: null, events: [] } };
   }
 
   getSnapshot = (): ChatSnapshot => this.snapshot;
@@ -77,6 +82,24 @@ export class ChatController {
 
   get isStreaming(): boolean {
     return this.turn !== null;
+  }
+
+  /** Whether conversations outlive the page (a sidebar lists them). */
+  get keepsConversations(): boolean {
+    return this.deps.repository !== null;
+  }
+
+  /** Conversations the server keeps are named by the server; only browser-kept ones can be renamed. */
+  get canRename(): boolean {
+    return this.deps.repository?.kind === "browser";
+  }
+
+  /**
+   * A conversation's key in the repository (and the sidebar): its local id, or for conversations the
+   * server keeps, the server's id (null until the server named it).
+   */
+  keyOf(conversation: Conversation): string | null {
+    return this.deps.repository?.kind === "server" ? (conversation.serverConversationId ?? null) : conversation.id;
   }
 
   /** Sends a new user message; resolves when its answer has ended (done, stopped or failed). */
@@ -139,7 +162,8 @@ export class ChatController {
 
   /** Opens a stored conversation; false when it no longer exists. */
   async openConversation(id: string): Promise<boolean> {
-    const stored = await this.deps.repository?.get(id);
+    const repository = this.deps.repository;
+    const stored = repository ? await this.guard(() => repository.get(id)) : null;
     if (!stored) return false;
     this.stop();
     this.set({ conversation: reviveConversation(stored), debug: { request: null, events: [] } });
@@ -149,7 +173,7 @@ export class ChatController {
 
   async renameConversation(id: string, title: string): Promise<void> {
     const clean = title.trim();
-    if (clean === "") return;
+    if (clean === "" || !this.canRename) return;
     const current = this.snapshot.conversation;
     const target = current.id === id ? current : await this.deps.repository?.get(id);
     if (!target) return;
@@ -160,14 +184,41 @@ export class ChatController {
   }
 
   async deleteConversation(id: string): Promise<void> {
-    if (this.snapshot.conversation.id === id) this.startNewConversation();
-    await this.deps.repository?.delete(id);
+    if (this.keyOf(this.snapshot.conversation) === id) this.startNewConversation();
+    const repository = this.deps.repository;
+    if (repository) await this.guard(() => repository.delete(id));
     await this.refreshConversations();
   }
 
   async refreshConversations(): Promise<void> {
-    if (!this.deps.repository) return;
-    this.set({ conversations: await this.deps.repository.list() });
+    const repository = this.deps.repository;
+    if (!repository) return;
+    const conversations = await this.guard(() => repository.list());
+    this.set({ conversations, moreConversations: repository.hasMore ?? false });
+  }
+
+  /** Lists the next page of older conversations (when the server keeps them). */
+  async loadMoreConversations(): Promise<void> {
+    const repository = this.deps.repository;
+    if (!repository?.listMore) return;
+    const conversations = await this.guard(() => repository.listMore!());
+    this.set({ conversations, moreConversations: repository.hasMore ?? false });
+  }
+
+  /** Runs a repository call; a 401 from the server means the session is gone. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.deps.onAuthRequired?.();
+      throw error;
+    }
+  }
+
+  /** Tells `rememberActive` which conversation is open, once it has a key. */
+  private rememberOpen(conversation: Conversation): void {
+    const key = this.keyOf(conversation);
+    if (key !== null) this.deps.rememberActive?.(key);
   }
 
   private resendFrom(userIndex: number, text: string): Promise<void> {
@@ -190,7 +241,7 @@ export class ChatController {
     this.turn = turn;
     const conversation: Conversation = { ...base, title: provisionalTitle(base, text), messages: [...base.messages, user, assistant], updatedAt: now };
     this.set({ conversation, streamingId: assistant.id, debug: { request, events: [] } });
-    this.deps.rememberActive?.(conversation.id);
+    this.rememberOpen(conversation);
     void this.persist(conversation);
     await this.runTurn(turn, request);
   }
@@ -256,6 +307,8 @@ export class ChatController {
     this.turn = null;
     const conversation = { ...finishMessage(this.snapshot.conversation, turn.assistantId, status, error), updatedAt: this.now() };
     this.set({ conversation, streamingId: null });
+    // A new conversation the server keeps has its key now (the server named it while it streamed).
+    this.rememberOpen(conversation);
     void this.persist(conversation);
   }
 
@@ -271,6 +324,11 @@ export class ChatController {
     const repository = this.deps.repository;
     if (!repository || conversation.messages.length === 0) return;
     try {
+      // The server records the answer itself as it ends: once it has, only the list changes.
+      if (repository.kind === "server") {
+        if (this.turn === null) await this.refreshConversations();
+        return;
+      }
       await repository.save(conversation);
       await this.refreshConversations();
     } catch (error) {

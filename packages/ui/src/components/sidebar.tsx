@@ -7,17 +7,25 @@ import { Icon } from "./icon";
 
 interface Props {
   conversations: ConversationSummary[];
-  activeId: string;
+  /** Older conversations can be listed ("Show older"). */
+  more: boolean;
+  /** The open conversation's key; null when it is not listed yet (a new one the server has not named). */
+  activeId: string | null;
   open: boolean;
   onNavigate: () => void;
 }
 
-/** Conversations kept in this browser: new, open, rename, delete. Memoized (see HeaderBar). */
-export const Sidebar = memo(function Sidebar({ conversations, activeId, open, onNavigate }: Props) {
+/**
+ * Conversations kept in this browser (new, open, rename, delete) or by the server (new, open,
+ * delete; older ones a page at a time). Memoized (see HeaderBar).
+ */
+export const Sidebar = memo(function Sidebar({ conversations, more, activeId, open, onNavigate }: Props) {
   const { controller, notify } = useServices();
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ConversationSummary | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   const newChatButton = useRef<HTMLButtonElement>(null);
+  const onServer = !controller.canRename;
 
   // On a phone the sidebar is a drawer: opening it moves focus inside, Esc closes it.
   useEffect(() => {
@@ -25,8 +33,31 @@ export const Sidebar = memo(function Sidebar({ conversations, activeId, open, on
   }, [open]);
 
   const openConversation = async (id: string) => {
-    if (!(await controller.openConversation(id))) notify("That conversation no longer exists.", "error");
+    try {
+      if (!(await controller.openConversation(id))) notify("That conversation no longer exists.", "error");
+    } catch (error) {
+      notify(`The conversation could not be opened: ${reason(error)}`, "error");
+    }
     onNavigate();
+  };
+
+  const deleteConversation = async (id: string) => {
+    try {
+      await controller.deleteConversation(id);
+    } catch (error) {
+      notify(`The conversation could not be deleted: ${reason(error)}`, "error");
+    }
+  };
+
+  const showOlder = async () => {
+    setLoadingMore(true);
+    try {
+      await controller.loadMoreConversations();
+    } catch (error) {
+      notify(`Older conversations could not be loaded: ${reason(error)}`, "error");
+    } finally {
+      setLoadingMore(false);
+    }
   };
 
   return (
@@ -71,9 +102,11 @@ export const Sidebar = memo(function Sidebar({ conversations, activeId, open, on
                   <button type="button" class="conversation-open" aria-current={c.id === activeId ? "page" : undefined} onClick={() => void openConversation(c.id)}>
                     {c.title}
                   </button>
-                  <button type="button" class="icon-button small" aria-label={`Rename "${c.title}"`} onClick={() => setRenaming(c.id)}>
-                    <Icon name="edit" />
-                  </button>
+                  {!onServer && (
+                    <button type="button" class="icon-button small" aria-label={`Rename "${c.title}"`} onClick={() => setRenaming(c.id)}>
+                      <Icon name="edit" />
+                    </button>
+                  )}
                   <button type="button" class="icon-button small" aria-label={`Delete "${c.title}"`} onClick={() => setDeleting(c)}>
                     <Icon name="trash" />
                   </button>
@@ -83,10 +116,15 @@ export const Sidebar = memo(function Sidebar({ conversations, activeId, open, on
           ))}
         </ul>
       )}
+      {more && (
+        <button type="button" class="button secondary show-older" disabled={loadingMore} onClick={() => void showOlder()}>
+          {loadingMore ? "Loading…" : "Show older"}
+        </button>
+      )}
       {deleting && (
         <Dialog title="Delete conversation?" onClose={() => setDeleting(null)}>
           <p>
-            “{deleting.title}” will be removed from this browser. This cannot be undone.
+            “{deleting.title}” will be {onServer ? "deleted from the server, for every device you use" : "removed from this browser"}. This cannot be undone.
           </p>
           <div class="form-actions">
             <button type="button" class="button secondary" onClick={() => setDeleting(null)}>
@@ -96,7 +134,7 @@ export const Sidebar = memo(function Sidebar({ conversations, activeId, open, on
               type="button"
               class="button danger"
               onClick={() => {
-                void controller.deleteConversation(deleting.id);
+                void deleteConversation(deleting.id);
                 setDeleting(null);
               }}
             >
@@ -147,4 +185,8 @@ function RenameForm({ title, onDone }: { title: string; onDone: (title: string |
       />
     </form>
   );
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error && error.message ? error.message : "the server could not be reached.";
 }

@@ -12,6 +12,7 @@ const VERSION = 1;
  * summary are written in one transaction.
  */
 export class IndexedDbRepository implements ConversationRepository {
+  readonly kind = "browser";
   private db: Promise<IDBDatabase> | null = null;
 
   constructor(
