@@ -16,6 +16,7 @@ import { runOpenStreamsMemory } from "./scenarios/open-streams-memory";
 import { BENCH_DIR, type Log } from "./scenarios/scenario-support";
 import { runServerLoad } from "./scenarios/server-load";
 import { runStartup } from "./scenarios/startup";
+import { runStructuredStream } from "./scenarios/structured-stream";
 import { runUiUnderLoad } from "./scenarios/ui-under-load";
 import { Upstream } from "./upstream/upstream";
 
@@ -27,6 +28,7 @@ const RUNNERS: Record<ScenarioId, { title: string; run: ScenarioRunner }> = {
   memory: { title: "3. memory per open stream", run: runOpenStreamsMemory },
   startup: { title: "4. start-up", run: runStartup },
   ui: { title: "5. UI under load", run: runUiUnderLoad },
+  structured: { title: "6. client CPU per chunk of a structured (JSON) stream", run: runStructuredStream },
 };
 
 async function main(): Promise<void> {
