@@ -48,6 +48,18 @@ export { type AuthenticationBackend, isAuthenticationBackend } from "./auth/auth
 export { ListAuthentication, type ListedUser } from "./auth/list-authentication";
 export { type LoginRateLimit } from "./auth/login-rate-limiter";
 
+// OAuth2 / OpenID Connect sign-in
+export { type AuthMethod, type AuthMethods, MultiAuthenticationBackend, isAuthMethod } from "./auth/oidc/multi-authentication-backend";
+export { type AuthorizationRequest, type OAuth2ButtonStyle, type OAuth2Provider, isOAuth2Provider } from "./auth/oidc/oauth2-provider";
+export { OpenIdConnectProvider, type OpenIdConnectOptions, type ProviderClientOptions } from "./auth/oidc/openid-connect-provider";
+export { OAuth2UserInfoProvider, type OAuth2UserInfoOptions, type UserApiGet } from "./auth/oidc/oauth2-user-info-provider";
+export { type Claims, type UserMappingOptions, userFromClaims } from "./auth/oidc/user-from-claims";
+export { SignInError, type SignInErrorCode } from "./auth/oidc/sign-in-error";
+export { type GoogleProviderOptions, googleProvider } from "./auth/oidc/presets/google-provider";
+export { type MicrosoftEntraProviderOptions, microsoftEntraProvider } from "./auth/oidc/presets/microsoft-entra-provider";
+export { type GitHubProviderOptions, githubProvider } from "./auth/oidc/presets/github-provider";
+export { type DiscordProviderOptions, discordProvider } from "./auth/oidc/presets/discord-provider";
+
 // Server state: sessions, login limits, history and feedback behind one seam (memory, SQLite, PostgreSQL)
 export { type CloseOptions } from "./server/ragbits-api";
 export { type ServerStores, type StoreKind } from "./stores/server-stores";
@@ -59,6 +71,8 @@ export { type SessionStore, DEFAULT_SESSION_TTL_MS } from "./auth/session-store"
 export { MemorySessionStore } from "./auth/memory-session-store";
 export { type LoginAttemptStore, type LoginFailures } from "./auth/login-attempt-store";
 export { MemoryLoginAttemptStore } from "./auth/memory-login-attempt-store";
+export { AUTH_STATE_RETENTION_MS, type AuthStateLookup, type AuthStateStore } from "./auth/oidc/auth-state-store";
+export { MemoryAuthStateStore } from "./auth/oidc/memory-auth-state-store";
 export { DEFAULT_LOGIN_RATE_LIMIT, LoginRateLimiter } from "./auth/login-rate-limiter";
 export { MemoryStores } from "./stores/memory/memory-stores";
 export { SqliteStores } from "./stores/sqlite/sqlite-stores";

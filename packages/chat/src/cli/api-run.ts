@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import type { AuthenticationBackend, ContentSecurityPolicy, RagbitsAPI, RunningServer } from "../index";
+import type { AuthMethod, ContentSecurityPolicy, RagbitsAPI, RunningServer } from "../index";
 import { CliError } from "./cli-error";
 import { type CspFlag } from "./csp-flag";
 import { describeListenError } from "./describe-listen-error";
@@ -16,6 +16,8 @@ export interface ApiRunOptions {
   corsOrigin: string[];
   uiBuildDir?: string;
   auth?: string;
+  /** `--base-url`: the public URL OAuth2 callback URLs start with. */
+  baseUrl?: string;
   theme?: string;
   /** `--csp`; absent: RagbitsAPI's default for the UI it serves (strict for the built-in one). */
   csp?: CspFlag;
@@ -45,6 +47,7 @@ export async function apiRun(target: string, options: ApiRunOptions): Promise<Ru
     ...(options.theme ? { themePath: resolve(options.theme) } : {}),
     ...(options.csp ? { contentSecurityPolicy: contentSecurityPolicy(options.csp, library) } : {}),
     ...(auth ? { auth } : {}),
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(openaiCompatible ? { openaiCompatible } : {}),
   });
@@ -84,11 +87,13 @@ function checkPaths(options: ApiRunOptions): void {
   }
 }
 
-async function loadAuth(target: string, { isAuthenticationBackend }: RagbitsChat): Promise<AuthenticationBackend> {
+async function loadAuth(target: string, { isAuthMethod }: RagbitsChat): Promise<AuthMethod> {
   const { value, file, exportName } = await loadExport(target);
-  const backend = typeof value === "function" && !isAuthenticationBackend(value) ? createBackend(value as new () => unknown) : value;
-  if (!isAuthenticationBackend(backend)) {
-    throw new CliError(`"${exportName}" in ${file} is not an authentication backend: export an object with authenticate(username, password) (for example a ListAuthentication)`);
+  const backend = typeof value === "function" && !isAuthMethod(value) ? createBackend(value as new () => unknown) : value;
+  if (!isAuthMethod(backend)) {
+    throw new CliError(
+      `"${exportName}" in ${file} is not an authentication backend: export an object with authenticate(username, password) (for example a ListAuthentication), an OAuth2 provider (googleProvider(), new OpenIdConnectProvider({...})) or a MultiAuthenticationBackend`,
+    );
   }
   return backend;
 }

@@ -45,7 +45,8 @@ api
   .option("--debug", "debug mode: error details in answers, debug panel, verbose logs, stack traces", false)
   .option("--cors-origin <origin>", "allow a browser origin (repeatable)", collect, [])
   .option("--ui-build-dir <dir>", "serve this UI build instead of the built-in one")
-  .option("--auth <module:Export>", "authentication backend, e.g. auth.ts:users")
+  .option("--auth <module:Export>", "sign-in: a password backend, an OAuth2 provider or a MultiAuthenticationBackend, e.g. auth.ts:users")
+  .option("--base-url <url>", "this server's public URL, for OAuth2 callback URLs (default: RAGBITS_BASE_URL)")
   .option("--theme <file>", "served at /api/theme: a CSS file, or a HeroUI theme JSON (as Python Ragbits takes), converted to CSS")
   .option(
     "--csp <policy>",

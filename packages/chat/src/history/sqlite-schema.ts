@@ -5,7 +5,7 @@ import { HistoryStoreError } from "./history-store-error";
  * Migration N takes the database from schema version N to N + 1; the version is kept in SQLite's
  * `user_version` pragma. Add a migration to change the schema; never edit a released one.
  * Statements are idempotent so a database whose table was created by hand still opens. The schema
- * covers every store kept in the file (history, feedback, sessions, login failures).
+ * covers every store kept in the file (history, feedback, sessions, login failures, started sign-ins).
  */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS interactions (
@@ -58,6 +58,13 @@ const MIGRATIONS: readonly string[] = [
      count    INTEGER NOT NULL,
      reset_at INTEGER NOT NULL
    ) WITHOUT ROWID;`,
+  // 3: started OAuth2 sign-ins, so the callback may reach any process (auth/oidc/auth-state-store.ts).
+  `CREATE TABLE IF NOT EXISTS auth_states (
+     key_hash   TEXT    PRIMARY KEY, -- SHA-256 of the sign-in's state, never the state itself
+     record     TEXT,                -- the sealed pending sign-in; NULL once taken (a replay then shows as one)
+     expires_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX IF NOT EXISTS auth_states_by_expiry ON auth_states (expires_at);`,
 ];
 
 /** The schema version this release writes and reads. */

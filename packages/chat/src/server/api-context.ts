@@ -1,6 +1,8 @@
 import { type Logger } from "pino";
 import { type AuthenticationBackend } from "../auth/authentication-backend";
 import { type LoginRateLimiter } from "../auth/login-rate-limiter";
+import { type OAuth2Provider } from "../auth/oidc/oauth2-provider";
+import { type PendingSignIns } from "../auth/oidc/pending-sign-ins";
 import { type SessionCookieOptions } from "../auth/session-cookie";
 import { type SessionStore } from "../auth/session-store";
 import { type User } from "../interface/chat-context";
@@ -35,7 +37,14 @@ export interface ApiContext {
 }
 
 export interface AuthContext {
-  backend: AuthenticationBackend;
+  /** Username and password sign-in; undefined when only OAuth2 providers are configured. */
+  backend: AuthenticationBackend | undefined;
+  /** OAuth2 / OpenID Connect providers by name (empty without any). */
+  providers: ReadonlyMap<string, OAuth2Provider>;
+  /** Started OAuth2 sign-ins, waiting for their callback (in the stores, so any replica can finish them). */
+  pendingSignIns: PendingSignIns;
+  /** This server's public URL (RAGBITS_BASE_URL), for OAuth2 callback URLs; no trailing slash. */
+  baseUrl: string | undefined;
   sessions: SessionStore;
   limiter: LoginRateLimiter;
   cookie: SessionCookieOptions;

@@ -10,6 +10,7 @@ import { CorsPolicy } from "./http/cors";
 import { HttpError } from "./http/http-error";
 import { type ContentSecurityPolicy, securityHeaders } from "./http/security-headers";
 import { loginRoute, logoutRoute, userRoute } from "./routes/auth-routes";
+import { authorizeRoute, callbackRoute } from "./routes/oauth2-routes";
 import { chatRoute } from "./routes/chat-route";
 import { conversationStore, deleteConversationRoute, listConversationsRoute, readConversationRoute } from "./routes/conversation-routes";
 import { feedbackRoute } from "./routes/feedback-route";
@@ -55,7 +56,7 @@ const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
  * server (/api/conversations; without the header a UI keeps them in the browser, as Ragbits' does).
  */
 const configRoute: RouteHandler = async ({ context }) =>
-  jsonResponse(buildConfigResponse(context.chat, { debugMode: context.debugMode, authEnabled: context.auth !== undefined }), 200, {
+  jsonResponse(buildConfigResponse(context.chat, { debugMode: context.debugMode, auth: context.auth }), 200, {
     [THEME_HEADER]: context.themePath ? "css" : "none",
     [CONVERSATIONS_HEADER]: conversationStore(context) ? "server" : "none",
   });
@@ -99,6 +100,8 @@ export class ApiHandler {
     if (context.auth) {
       this.add("POST", "/api/auth/login", loginRoute, false);
       this.add("POST", "/api/auth/logout", logoutRoute, false);
+      this.add("GET", "/api/auth/authorize/:provider", authorizeRoute, false);
+      this.add("GET", "/api/auth/callback/:provider", callbackRoute, false);
     }
     // Guarded by their own API keys, not by the UI's sign-in.
     for (const route of options.openaiCompatible ? openAIRoutes(options.openaiCompatible) : []) this.add(route.method, route.path, route.handler, false);

@@ -4,8 +4,10 @@ import { resolve as resolvePath } from "node:path";
 import bytes from "bytes";
 import express, { type Express, Router } from "express";
 import { type Logger } from "pino";
-import { type AuthenticationBackend } from "../auth/authentication-backend";
 import { DEFAULT_LOGIN_RATE_LIMIT, type LoginRateLimit, LoginRateLimiter } from "../auth/login-rate-limiter";
+import { MemoryAuthStateStore } from "../auth/oidc/memory-auth-state-store";
+import { type AuthMethod, authMethods } from "../auth/oidc/multi-authentication-backend";
+import { PendingSignIns } from "../auth/oidc/pending-sign-ins";
 import { sessionCookieName } from "../auth/session-cookie";
 import { DEFAULT_SESSION_TTL_MS } from "../auth/session-store";
 import { checkForms } from "../interface/chat-config";
@@ -43,8 +45,18 @@ export interface RagbitsAPIOptions {
   contentSecurityPolicy?: ContentSecurityPolicy | undefined;
   /** Show error details in `error` events and the UI's debug panel. */
   debugMode?: boolean | undefined;
-  /** Turns on credentials login (`ListAuthentication`, or your own backend). */
-  auth?: AuthenticationBackend | undefined;
+  /**
+   * Turns on sign-in: a password backend (`ListAuthentication`, or your own), an OAuth2 / OpenID
+   * Connect provider (`googleProvider()`, `new OpenIdConnectProvider({...})`…), or several in a
+   * `MultiAuthenticationBackend`.
+   */
+  auth?: AuthMethod | undefined;
+  /**
+   * This server's public URL (default RAGBITS_BASE_URL), e.g. `https://chat.example.com` or, mounted
+   * under a path, `https://example.com/chat`: OAuth2 callback URLs are `<baseUrl>/api/auth/callback/<provider>`.
+   * Without it, only requests to a loopback address (development) can start an OAuth2 sign-in.
+   */
+  baseUrl?: string | undefined;
   /**
    * Served at /api/theme: a CSS file, or a HeroUI theme JSON (the format Python Ragbits' `--theme`
    * takes), converted to the UI's CSS variables. An unusable JSON theme fails `setup()`.
@@ -153,7 +165,7 @@ export class RagbitsAPI {
       uploadLimitBytes: options.uploadLimitBytes ?? 10 * 1024 * 1024,
       keepAliveMs: options.keepAliveMs ?? 15_000,
       themePath: options.themePath,
-      auth: options.auth ? createAuthContext(options.auth, options, this.stores) : undefined,
+      auth: options.auth ? createAuthContext(options.auth, options, this.stores, this.logger) : undefined,
       activeTurns: new Set(),
       stores: this.stores,
       notReadyReason: () =>
@@ -298,14 +310,37 @@ export class RagbitsAPI {
   }
 }
 
-function createAuthContext(backend: AuthenticationBackend, options: RagbitsAPIOptions, stores: ServerStores): ApiContext["auth"] {
+function createAuthContext(auth: AuthMethod, options: RagbitsAPIOptions, stores: ServerStores, logger: Logger): ApiContext["auth"] {
   const ttl = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
+  const { credentials, providers } = authMethods(auth);
+  // Stores of your own from before sign-in providers existed keep started sign-ins in memory: one process only.
+  if (providers.size > 0 && !stores.authStates && stores.kind !== "memory") {
+    logger.warn("the stores have no authStates: started OAuth2 sign-ins are kept in this process's memory, so a callback that reaches another replica fails");
+  }
   return {
-    backend,
+    backend: credentials,
+    providers,
+    pendingSignIns: new PendingSignIns(stores.authStates ?? new MemoryAuthStateStore()),
+    baseUrl: baseUrl(options.baseUrl ?? process.env.RAGBITS_BASE_URL),
     sessions: stores.sessions,
     limiter: new LoginRateLimiter(options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT, stores.loginAttempts),
     cookie: { name: sessionCookieName(), secure: options.secureCookies ?? process.env.NODE_ENV === "production", maxAgeMs: ttl },
   };
+}
+
+/** The public URL without its trailing slash; anything but an http(s) URL is refused at start-up. */
+function baseUrl(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new TypeError(`baseUrl (RAGBITS_BASE_URL): "${trimmed}" is not a URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError(`baseUrl (RAGBITS_BASE_URL): "${trimmed}" is not an http(s) URL`);
+  if (url.search || url.hash) throw new TypeError(`baseUrl (RAGBITS_BASE_URL): "${trimmed}" must not have a query or fragment`);
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
 function parseByteSize(value: string): number {

@@ -70,6 +70,7 @@ describe("schema migrations", () => {
     await stores(url).open();
     const tables = await query<{ table_name: string }>(url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
     expect(tables.map((row) => row.table_name)).toEqual([
+      "ragbits_auth_states",
       "ragbits_conversations",
       "ragbits_feedback",
       "ragbits_interactions",
@@ -77,8 +78,8 @@ describe("schema migrations", () => {
       "ragbits_schema_migrations",
       "ragbits_sessions",
     ]);
-    expect(await query(url, "SELECT version FROM ragbits_schema_migrations")).toEqual([{ version: 1 }]);
-    expect(POSTGRES_SCHEMA_VERSION).toBe(1);
+    expect(await query(url, "SELECT version FROM ragbits_schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(POSTGRES_SCHEMA_VERSION).toBe(2);
   });
 
   it("lets 6 replicas starting at the same moment migrate a fresh database without a race", async () => {
@@ -86,7 +87,7 @@ describe("schema migrations", () => {
     const replicas = Array.from({ length: 6 }, () => stores(url));
     const results = await Promise.allSettled(replicas.map((replica) => replica.open()));
     expect(results.map((result) => result.status)).toEqual(Array(6).fill("fulfilled"));
-    expect(await query(url, "SELECT version FROM ragbits_schema_migrations")).toEqual([{ version: 1 }]);
+    expect(await query(url, "SELECT version FROM ragbits_schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }]);
     // Every replica works on the one schema.
     const ids = await Promise.all(replicas.map((replica) => replica.sessions.create(ALICE, 60_000)));
     expect(await Promise.all(ids.map((id) => replicas[0]!.sessions.get(id)))).toEqual(Array(6).fill(ALICE));

@@ -26,6 +26,8 @@ export async function loginRoute({ request, session, context }: RouteInput): Pro
     const seconds = Math.ceil(waitMs / 1000);
     throw new HttpError(429, `Too many failed login attempts; try again in ${seconds} s`, { headers: { "retry-after": String(seconds) } });
   }
+  // Only OAuth2 providers configured: answered as Python Ragbits does, a refused login.
+  if (!auth.backend) return jsonResponse({ success: false, user: null, error_message: "Sign-in with a username and password is not enabled on this server" }, 401);
   const user = await auth.backend.authenticate(username, password);
   if (!user) {
     await auth.limiter.recordFailure(keys);

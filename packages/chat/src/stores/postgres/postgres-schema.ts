@@ -54,6 +54,13 @@ const MIGRATIONS: readonly string[] = [
      created_at bigint NOT NULL,
      PRIMARY KEY (message_id, user_key)
    );`,
+  // 2: started OAuth2 sign-ins, so the callback may reach any replica (auth/oidc/auth-state-store.ts).
+  `CREATE TABLE ragbits_auth_states (
+     key_hash   text   PRIMARY KEY, -- SHA-256 of the sign-in's state, never the state itself
+     record     text,               -- the sealed pending sign-in; NULL once taken (a replay then shows as one)
+     expires_at bigint NOT NULL     -- ms since the epoch
+   );
+   CREATE INDEX ragbits_auth_states_by_expiry ON ragbits_auth_states (expires_at);`,
 ];
 
 /** The schema version this release writes and reads. */

@@ -1,6 +1,7 @@
 import { ExpirySweeper } from "../expiry-sweeper";
 import { type ServerStores } from "../server-stores";
 import { type StoreLogger, processWarningLogger } from "../store-logger";
+import { PostgresAuthStateStore } from "./postgres-auth-state-store";
 import { PostgresDatabase } from "./postgres-database";
 import { PostgresHistoryStore } from "./postgres-history-store";
 import { PostgresLoginAttemptStore } from "./postgres-login-attempt-store";
@@ -16,6 +17,7 @@ export class PostgresStores implements ServerStores {
   readonly database: PostgresDatabase;
   readonly sessions: PostgresSessionStore;
   readonly loginAttempts: PostgresLoginAttemptStore;
+  readonly authStates: PostgresAuthStateStore;
   readonly history: PostgresHistoryStore;
   private sweeper: ExpirySweeper | undefined;
   private closing: Promise<void> | undefined;
@@ -24,6 +26,7 @@ export class PostgresStores implements ServerStores {
     this.database = new PostgresDatabase(url, options, logger);
     this.sessions = new PostgresSessionStore(this.database);
     this.loginAttempts = new PostgresLoginAttemptStore(this.database);
+    this.authStates = new PostgresAuthStateStore(this.database);
     this.history = new PostgresHistoryStore(this.database, { logger, ...(options.retryQueueLimit === undefined ? {} : { retryQueueLimit: options.retryQueueLimit }) });
   }
 
@@ -33,6 +36,7 @@ export class PostgresStores implements ServerStores {
     this.sweeper ??= new ExpirySweeper(async () => {
       await this.sessions.deleteExpired();
       await this.loginAttempts.deleteExpired();
+      await this.authStates.deleteExpired();
     });
   }
 
@@ -44,7 +48,7 @@ export class PostgresStores implements ServerStores {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.sweeper?.stop();
-      await Promise.all([this.history.close(), this.sessions.close(), this.loginAttempts.close()]);
+      await Promise.all([this.history.close(), this.sessions.close(), this.loginAttempts.close(), this.authStates.close()]);
       await this.database.close();
     })();
     return this.closing;

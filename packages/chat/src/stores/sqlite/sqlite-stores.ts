@@ -1,6 +1,7 @@
 import { SqliteHistoryStore } from "../../history/sqlite-history-store";
 import { ExpirySweeper } from "../expiry-sweeper";
 import { type ServerStores } from "../server-stores";
+import { SqliteAuthStateStore } from "./sqlite-auth-state-store";
 import { SqliteDatabase } from "./sqlite-database";
 import { SqliteLoginAttemptStore } from "./sqlite-login-attempt-store";
 import { SqliteSessionStore } from "./sqlite-session-store";
@@ -11,6 +12,7 @@ export class SqliteStores implements ServerStores {
   readonly database: SqliteDatabase;
   readonly sessions: SqliteSessionStore;
   readonly loginAttempts: SqliteLoginAttemptStore;
+  readonly authStates: SqliteAuthStateStore;
   readonly history: SqliteHistoryStore;
   private sweeper: ExpirySweeper | undefined;
 
@@ -18,6 +20,7 @@ export class SqliteStores implements ServerStores {
     this.database = new SqliteDatabase({ path });
     this.sessions = new SqliteSessionStore(this.database);
     this.loginAttempts = new SqliteLoginAttemptStore(this.database);
+    this.authStates = new SqliteAuthStateStore(this.database);
     this.history = new SqliteHistoryStore({ database: this.database });
   }
 
@@ -26,6 +29,7 @@ export class SqliteStores implements ServerStores {
     this.sweeper ??= new ExpirySweeper(async () => {
       await this.sessions.deleteExpired();
       await this.loginAttempts.deleteExpired();
+      await this.authStates.deleteExpired();
     });
   }
 
@@ -35,7 +39,7 @@ export class SqliteStores implements ServerStores {
 
   async close(): Promise<void> {
     this.sweeper?.stop();
-    await Promise.all([this.sessions.close(), this.loginAttempts.close(), this.history.close()]);
+    await Promise.all([this.sessions.close(), this.loginAttempts.close(), this.authStates.close(), this.history.close()]);
     await this.database.close();
   }
 }
