@@ -22,6 +22,8 @@ export interface ApiRunOptions {
   /** `--csp`; absent: RagbitsAPI's default for the UI it serves (strict for the built-in one). */
   csp?: CspFlag;
   databaseUrl?: string;
+  /** `--resume-grace-ms`: how long a resumable answer waits for its client to come back. */
+  resumeGraceMs?: number;
   openaiCompatible?: boolean;
   openaiModel?: string;
   openaiApiKeysFile?: string;
@@ -49,6 +51,7 @@ export async function apiRun(target: string, options: ApiRunOptions): Promise<Ru
     ...(auth ? { auth } : {}),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.resumeGraceMs !== undefined ? { resumeGraceMs: options.resumeGraceMs } : {}),
     ...(openaiCompatible ? { openaiCompatible } : {}),
   });
   const running = await listen(api, options);

@@ -55,6 +55,7 @@ api
   )
   .option("--database-url <url>", "keep sessions, login limits, history and feedback in postgres://… or sqlite:<path> (default: RAGBITS_DATABASE_URL)")
   .option("--shutdown-grace-ms <ms>", "on SIGTERM, how long answers still streaming may finish", parseMilliseconds, DEFAULT_SHUTDOWN_GRACE_MS)
+  .option("--resume-grace-ms <ms>", "how long an answer keeps generating after a resumable client's connection dropped (default 30000)", parseMilliseconds)
   .option("--openai-compatible", "also serve the chat as an OpenAI model: POST /v1/chat/completions, GET /v1/models (keys: RAGBITS_OPENAI_API_KEYS=k1,k2)")
   .option("--openai-model <name>", "the model id of --openai-compatible (default: ragbits)")
   .option("--openai-api-keys-file <file>", "API keys of --openai-compatible, one per line")

@@ -9,6 +9,7 @@ import { type User } from "../interface/chat-context";
 import { type ChatInterface } from "../interface/chat-interface";
 import { type StateSigner } from "../state/state-signing";
 import { type ServerStores } from "../stores/server-stores";
+import { type TurnRegistry } from "./turns/turn-registry";
 import { type ApiRequest } from "./http/api-request";
 
 /** The abort reason of turns ended because the server is shutting down (their clients are told so). */
@@ -28,6 +29,8 @@ export interface ApiContext {
   auth: AuthContext | undefined;
   /** Aborts every streaming turn in flight (used when the server shuts down). */
   activeTurns: Set<AbortController>;
+  /** Turns whose clients can re-attach after a dropped connection (docs/protocol.md, "Resumable streams"). */
+  turns: TurnRegistry;
   /** The server's state: sessions, login limits and (with a database) history and feedback. */
   stores: ServerStores;
   /** Why this replica should get no traffic now (GET /api/ready); undefined when it is ready. */

@@ -28,6 +28,7 @@ import { createLogger } from "./logger";
 import { describeModelProblem, findModelProblems } from "./model-configuration";
 import { ThemeFileError, readThemeCss } from "./theme-file";
 import { assertOpenAIExposure } from "./routes/openai/loopback-host";
+import { type ResumableTurnLimits, TurnRegistry } from "./turns/turn-registry";
 import { type OpenAICompatibleConfig, type OpenAICompatibleOptions, resolveOpenAICompatible } from "./routes/openai/openai-compatible-options";
 import { defaultUiBuildDir } from "./ui-files";
 
@@ -93,6 +94,14 @@ export interface RagbitsAPIOptions {
    * it with `apiKeys` unless it listens on loopback only (`run()` refuses other hosts without keys).
    */
   openaiCompatible?: boolean | OpenAICompatibleOptions | undefined;
+  /**
+   * For clients that announce they can resume (`X-Ragbits-Resumable: 1`, as `@ragbits/chat/client`
+   * and the built-in UI do): how long an answer keeps generating after its connection dropped,
+   * waiting for the client to re-attach, before it is stopped like a disconnect (ms, default 30 000).
+   */
+  resumeGraceMs?: number | undefined;
+  /** Bounds of the events kept for resumable answers (per turn, in total, retention after the end). */
+  resumableTurns?: Omit<ResumableTurnLimits, "graceMs"> | undefined;
 }
 
 export interface RunOptions {
@@ -167,6 +176,7 @@ export class RagbitsAPI {
       themePath: options.themePath,
       auth: options.auth ? createAuthContext(options.auth, options, this.stores, this.logger) : undefined,
       activeTurns: new Set(),
+      turns: new TurnRegistry({ ...options.resumableTurns, graceMs: options.resumeGraceMs }, (error, message, details) => this.logger.error({ err: error, ...details }, message)),
       stores: this.stores,
       notReadyReason: () =>
         notReadyReason({ shuttingDown: this.context.lifecycle.shuttingDown, setup: () => this.setup(), stores: this.stores, history: this.chat.historyPersistence }),
@@ -295,6 +305,7 @@ export class RagbitsAPI {
     for (const controller of this.context.activeTurns) controller.abort(SERVER_SHUTDOWN);
     // The cut turns save their partial answers as they end: the stores close after that.
     await waitForTurns(this.context.activeTurns, TURN_END_MS);
+    this.context.turns.close();
     await this.stores.close();
   }
 

@@ -47,8 +47,8 @@ describe("POST /api/chat streaming", () => {
         { type: "clear_message", content: {} },
         { type: "error", content: { message: "A handled problem" } },
       ]);
-      // Every event is exactly one `data:` line followed by a blank line.
-      expect(result.raw.split("\n\n").filter(Boolean).every((frame) => frame.startsWith("data: ") && !frame.includes("\n"))).toBe(true);
+      // Every event is its `id:` line (1, 2, 3… within the turn), exactly one `data:` line, and a blank line.
+      expect(result.raw.split("\n\n").filter(Boolean).every((frame, index) => frame.startsWith(`id: ${index + 1}\ndata: `) && frame.split("\n").length === 2)).toBe(true);
     } finally {
       await server.close();
     }

@@ -90,14 +90,18 @@ function checkApiAnswer(request: HostileRequest, response: RawResponse): string[
     if (!type.startsWith("text/event-stream")) problems.push(`chat 200 with content-type ${type}`);
     const frames = text.split("\n\n").filter(Boolean);
     if (!text.endsWith("\n\n")) problems.push("stream not ended by a blank line");
+    let eventId = 0;
     for (const frame of frames) {
       if (frame.startsWith(":")) continue;
-      if (!frame.startsWith("data: ") || frame.includes("\n")) {
+      // Each event: its id (1, 2, 3… within the turn), then one data line.
+      const idLine = `id: ${++eventId}\n`;
+      const data = frame.startsWith(idLine) ? frame.slice(idLine.length) : "";
+      if (!data.startsWith("data: ") || data.includes("\n")) {
         problems.push(`bad SSE frame ${JSON.stringify(frame.slice(0, 80))}`);
         continue;
       }
       try {
-        const event = JSON.parse(frame.slice(6));
+        const event = JSON.parse(data.slice(6));
         if (event.type === "error") problems.push(`error event: ${JSON.stringify(event.content)}`);
       } catch {
         problems.push(`SSE data is not JSON: ${frame.slice(0, 80)}`);

@@ -1,0 +1,128 @@
+import { type WireEvent } from "../../protocol/chat-response";
+import { type LoggedEvent, TurnLog } from "./turn-log";
+import { TurnSubscriber } from "./turn-subscriber";
+
+/** What a resumable turn needs from the registry that holds it. */
+export interface TurnHost {
+  /** How long a turn nobody listens to keeps generating before it is stopped. */
+  readonly graceMs: number;
+  /** The log grew by `bytes` (or shrank, negative): the host enforces its bounds. */
+  accountBytes(turn: ResumableTurn, bytes: number): void;
+  /** The turn's stream is over. */
+  turnEnded(turn: ResumableTurn): void;
+  logError(error: unknown, message: string, details: Record<string, unknown>): void;
+}
+
+/**
+ * Ends a reader that lagged behind events the log no longer keeps. It has no `id:` line: it is not
+ * one of the turn's events, and a client's cursor stays on the last event it really got.
+ */
+const LOST_EVENTS_EVENT: LoggedEvent = {
+  id: 0,
+  frame: `data: ${JSON.stringify({ type: "error", content: { message: "Part of this answer is no longer kept on the server, so it cannot be resumed. Please ask again." } })}\n\n`,
+};
+
+/**
+ * One turn whose generation is detached from the connection that started it. A runner reads the
+ * turn's events (`streamChat`, through the chat route) as fast as the app makes them, into a
+ * bounded log; HTTP connections are subscribers of that log (a replay from any id, then live).
+ *
+ * Nobody listening is not a stop: the turn keeps generating for the grace period, and only if
+ * nobody re-attaches by then is it stopped the way a disconnect stops a turn that cannot resume —
+ * `stop()` calls the route's own `clientGone` (the turn's abort: model call cancelled, partial
+ * answer saved as "aborted").
+ */
+export class ResumableTurn {
+  readonly log = new TurnLog();
+  /** Resolves once the turn's stream is over and its interaction saved. */
+  readonly finished: Promise<void>;
+  /** When the stream ended (ms since the epoch), 0 while it runs. */
+  endedAt = 0;
+  /** Set when the turn was stopped (stop request, or grace period over). */
+  stopped = false;
+  private listeners = 0;
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly messageId: string,
+    /** SHA-256 of the resume token (the token itself is never kept). */
+    readonly tokenHash: Buffer,
+    /** Who started it: the signed-in user's id, "" without auth. */
+    readonly owner: string,
+    private readonly events: AsyncIterator<WireEvent, void, undefined>,
+    private readonly abort: () => void,
+    private readonly host: TurnHost,
+    first: WireEvent,
+  ) {
+    this.host.accountBytes(this, this.log.append(first));
+    this.finished = this.run();
+  }
+
+  /** A new reader of the events after `afterId` (0: from the start). It counts as a listener until it detaches. */
+  subscribe(afterId: number): TurnSubscriber {
+    this.listeners++;
+    this.clearGrace();
+    return new TurnSubscriber(
+      this.log,
+      afterId,
+      () => this.unsubscribed(),
+      () => LOST_EVENTS_EVENT,
+    );
+  }
+
+  /** Whether the events after `afterId` are all still kept. */
+  canReplayFrom(afterId: number): boolean {
+    return afterId + 1 >= this.log.firstId;
+  }
+
+  /** Stops the turn now (an explicit stop, or nobody came back in time); resolves once it is saved. */
+  stop(): Promise<void> {
+    if (!this.endedAt && !this.stopped) {
+      this.stopped = true;
+      this.clearGrace();
+      this.abort();
+    }
+    return this.finished;
+  }
+
+  /** The grace timer, if any, is cleared (the registry is closing). */
+  dispose(): void {
+    this.clearGrace();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for (;;) {
+        const next = await this.events.next();
+        if (next.done) break;
+        this.host.accountBytes(this, this.log.append(next.value));
+      }
+    } catch (error) {
+      // The chat route reports the app's failures in-band; reaching here is a framework bug. The
+      // readers still get a clean end.
+      this.host.logError(error, "a resumable turn failed", { messageId: this.messageId });
+      this.host.accountBytes(this, this.log.append({ type: "error", content: { message: "Internal server error" } }));
+    } finally {
+      this.clearGrace();
+      this.endedAt = Date.now();
+      this.log.end();
+      this.host.turnEnded(this);
+    }
+  }
+
+  private unsubscribed(): void {
+    this.listeners--;
+    if (this.listeners > 0 || this.endedAt || this.stopped) return;
+    this.graceTimer = setTimeout(() => {
+      this.graceTimer = undefined;
+      if (this.listeners === 0) void this.stop();
+    }, this.host.graceMs);
+    this.graceTimer.unref?.();
+  }
+
+  private clearGrace(): void {
+    if (this.graceTimer === undefined) return;
+    clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+  }
+}
