@@ -12,5 +12,9 @@ export default defineConfig({
   // cannot load them.
   esbuildOptions(options, { format }) {
     if (format === "cjs") options.supported = { ...options.supported, "dynamic-import": false };
+    // The small packages bundled into dist (partial-json, mustache) are named by the path they were
+    // imported through (node_modules/partial-json/…), not by pnpm's store path, which is the build
+    // machine's layout and would otherwise be written into dist's comments and module keys.
+    options.preserveSymlinks = true;
   },
 });
