@@ -49,7 +49,7 @@ export function App({ root }: { root: string }) {
     const { config, serverConversations } = phase;
     return (
       <>
-        <LoginPage api={api} customization={config.customization} onSignedIn={(user) => void signedIn(api, config, serverConversations, user, setPhase)} />
+        <LoginPage api={api} customization={config.customization} authentication={config.authentication} onSignedIn={(user) => void signedIn(api, config, serverConversations, user, setPhase)} />
         <Toasts toasts={toasts} onDismiss={dismiss} />
       </>
     );
