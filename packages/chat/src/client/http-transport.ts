@@ -27,6 +27,8 @@ export interface SendOptions {
   body?: unknown;
   accept: string;
   signal?: AbortSignal;
+  /** Headers of this request (after the configured ones, which they override). */
+  headers?: Record<string, string>;
 }
 
 /** A request whose answer was 2xx. Whoever receives it must `dispose()` its scope. */
@@ -99,6 +101,7 @@ function requestHeaders(userHeaders: Headers, options: SendOptions): Headers {
   const headers = new Headers({ accept: options.accept });
   if (options.body !== undefined) headers.set("content-type", "application/json");
   userHeaders.forEach((value, name) => headers.set(name, value));
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
   return headers;
 }
 

@@ -6,7 +6,10 @@
 export { RagbitsChatClient, type RagbitsChatClientOptions, type ChatRunOptions, type RequestOptions } from "./ragbits-chat-client";
 export { Conversation, type ConversationOptions, type ConversationRunOptions } from "./conversation";
 export { type ChatRunResult } from "./run-result";
-export { readChatResponses, type ChatResponseReaderOptions } from "./chat-response-reader";
+export { readChatResponses, readResumableChatResponses, type ChatResponseReaderOptions, type ResumableChatResponseReaderOptions } from "./chat-response-reader";
+export { type ResumeOptions } from "./chat-stream";
+export { type ReconnectEvent, type ResumeRetryOptions, isFinalFailure } from "./resumable-sse";
+export { RESUMABLE_HEADER, RESUME_TOKEN_HEADER, LAST_EVENT_ID_HEADER, STREAM_END_COMMENT, resumeStreamPath, stopTurnPath } from "../protocol/resumable-stream";
 export { type ChatMessage, type ChatMessageRequest, type ChatRequestContext, type SignedState } from "./chat-request";
 export { THEME_HEADER, type RagbitsConfig, type CustomizationSettings, type FeedbackItemSettings, type FeedbackType, type FeedbackResult, type ThemeAvailability } from "../protocol/config-response";
 export type { ToolConfirmation } from "../protocol/chat-request";

@@ -13,6 +13,8 @@ export interface TurnHost {
   logError(error: unknown, message: string, details: Record<string, unknown>): void;
 }
 
+const ABANDONED_MESSAGE = "The answer was stopped because the connection to it was lost for too long. Please ask again.";
+
 /**
  * Ends a reader that lagged behind events the log no longer keeps. It has no `id:` line: it is not
  * one of the turn's events, and a client's cursor stays on the last event it really got.
@@ -40,6 +42,8 @@ export class ResumableTurn {
   endedAt = 0;
   /** Set when the turn was stopped (stop request, or grace period over). */
   stopped = false;
+  /** Set when it was stopped because nobody came back within the grace period. */
+  private abandoned = false;
   private listeners = 0;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -103,6 +107,8 @@ export class ResumableTurn {
       this.host.logError(error, "a resumable turn failed", { messageId: this.messageId });
       this.host.accountBytes(this, this.log.append({ type: "error", content: { message: "Internal server error" } }));
     } finally {
+      // Whoever re-attaches after that (within the retention) must not take the partial answer for a whole one.
+      if (this.abandoned) this.host.accountBytes(this, this.log.append({ type: "error", content: { message: ABANDONED_MESSAGE } }));
       this.clearGrace();
       this.endedAt = Date.now();
       this.log.end();
@@ -115,7 +121,9 @@ export class ResumableTurn {
     if (this.listeners > 0 || this.endedAt || this.stopped) return;
     this.graceTimer = setTimeout(() => {
       this.graceTimer = undefined;
-      if (this.listeners === 0) void this.stop();
+      if (this.listeners > 0) return;
+      this.abandoned = true;
+      void this.stop();
     }, this.host.graceMs);
     this.graceTimer.unref?.();
   }
