@@ -55,6 +55,14 @@ export async function apiRun(target: string, options: ApiRunOptions): Promise<Ru
     ...(openaiCompatible ? { openaiCompatible } : {}),
   });
   const running = await listen(api, options);
+  // Log lines (the start-up warnings among them) may still sit in pino's buffer: out before the banner.
+  await new Promise<void>((resolve) => {
+    const giveUp = setTimeout(resolve, 250);
+    api.logger.flush(() => {
+      clearTimeout(giveUp);
+      resolve();
+    });
+  });
   process.stdout.write(`\n  Ragbits chat is running at ${running.url}\n${openaiCompatible ? openAICompatibleBanner(openaiCompatible, running.url, library) : ""}\n`);
   return running;
 }
