@@ -5,6 +5,9 @@ import {
   type ConversationListResponse,
   type ConversationResponse,
   type FeedbackType,
+  LAST_EVENT_ID_HEADER,
+  RESUMABLE_HEADER,
+  RESUME_TOKEN_HEADER,
   type RagbitsConfig,
   THEME_HEADER,
   type ThemeAvailability,
@@ -50,15 +53,35 @@ export class ApiClient {
     };
   }
 
-  /** Starts a chat turn; the caller reads the event stream from the response. */
+  /**
+   * Starts a chat turn; the caller reads the event stream from the response. It asks for a
+   * resumable turn: a server that grants one answers with a resume token (see `resume`).
+   */
   async chat(request: ChatMessageRequest, signal: AbortSignal): Promise<Response> {
     const response = await fetch(this.url("chat"), {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream", [RESUMABLE_HEADER]: "1" },
       body: JSON.stringify(request),
       credentials: "same-origin",
       signal,
     });
+    return this.eventStream(response);
+  }
+
+  /** Re-attaches to a resumable turn: the events after `lastEventId` (all without it), then live ones. */
+  async resume(messageId: string, token: string, lastEventId: string | undefined, signal: AbortSignal): Promise<Response> {
+    const headers: Record<string, string> = { Accept: "text/event-stream", [RESUME_TOKEN_HEADER]: token };
+    if (lastEventId !== undefined) headers[LAST_EVENT_ID_HEADER] = lastEventId;
+    const response = await fetch(this.url(`chat/${encodeURIComponent(messageId)}/stream`), { headers, credentials: "same-origin", signal });
+    return this.eventStream(response);
+  }
+
+  /** Stops a resumable turn on the server (closing its connection alone does not). */
+  async stopTurn(messageId: string, token: string): Promise<void> {
+    await this.json(`chat/${encodeURIComponent(messageId)}/stop`, { method: "POST", headers: { [RESUME_TOKEN_HEADER]: token } });
+  }
+
+  private async eventStream(response: Response): Promise<Response> {
     if (!response.ok) throw await toApiError(response);
     // A proxy's HTML page or a misrouted request would otherwise read as an empty answer.
     if (!(response.headers.get("content-type") ?? "").includes("text/event-stream")) {

@@ -7,6 +7,7 @@ import { type AppServices, type Notify } from "../components/app-context";
 import { ApiError } from "../api/api-error";
 import { type ConversationRepository } from "../storage/conversation-repository";
 import { IndexedDbRepository } from "../storage/indexed-db-repository";
+import { SessionPendingTurnStore } from "../storage/pending-turn-store";
 import { ServerConversationRepository } from "../storage/server-conversation-repository";
 import { animationFrameScheduler } from "../util/frame-scheduler";
 import { readStored, writeStored } from "../util/local-store";
@@ -35,6 +36,10 @@ export function createServices({ api, config, user, serverConversations, notify,
   const activeKey = `${repository?.kind === "server" ? "active-server-conversation" : "active-conversation"}:${scope}`;
   const controller = new ChatController({
     startChat: (request, signal) => api.chat(request, signal),
+    resumeChat: (messageId, token, lastEventId, signal) => api.resume(messageId, token, lastEventId, signal),
+    stopChat: (messageId, token) => api.stopTurn(messageId, token),
+    // A reload re-attaches to the answer that was streaming (per user: people may share a browser).
+    pendingTurns: new SessionPendingTurnStore(`ragbits-ui:pending-turn:${scope}`),
     repository,
     scheduleFrame: animationFrameScheduler,
     userSettings,
@@ -43,7 +48,9 @@ export function createServices({ api, config, user, serverConversations, notify,
     onAuthRequired,
     keepDebugLog: config.debug_mode,
   });
-  if (repository) void restore(controller, repository, readStored(activeKey), notify);
+  // The answer that was streaming before a reload goes on once the open conversation is back.
+  const restored = repository ? restore(controller, repository, readStored(activeKey), notify) : Promise.resolve();
+  void restored.then(() => controller.resumePending());
   return { api, config, controller, notify };
 }
 

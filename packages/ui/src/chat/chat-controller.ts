@@ -1,7 +1,18 @@
-import { type ChatMessageRequest, type ChatResponse, type FeedbackType, RagbitsProtocolError, type ToolConfirmation, type WireEvent, readChatResponses } from "@ragbits/chat/client";
+import {
+  type ChatMessageRequest,
+  type ChatResponse,
+  type FeedbackType,
+  RESUME_TOKEN_HEADER,
+  RagbitsProtocolError,
+  type ToolConfirmation,
+  type WireEvent,
+  readChatResponses,
+  readResumableChatResponses,
+} from "@ragbits/chat/client";
 import { ApiError } from "../api/api-error";
 import type { JsonObject } from "../util/json-types";
 import { type ConversationRepository } from "../storage/conversation-repository";
+import { type PendingTurnStore } from "../storage/pending-turn-store";
 import { type FrameScheduler } from "../util/frame-scheduler";
 import { newId as defaultNewId } from "../util/new-id";
 import { buildChatRequest } from "./build-request";
@@ -30,6 +41,15 @@ export interface ChatControllerDeps {
   /** POST /api/chat; resolves with the streaming response or rejects with an ApiError. */
   startChat: (request: ChatMessageRequest, signal: AbortSignal) => Promise<Response>;
   /**
+   * Re-attaches to a resumable turn (GET /api/chat/:message_id/stream) after `lastEventId`. Without
+   * it (or without a resume token in the answer) a dropped connection ends the answer, as before.
+   */
+  resumeChat?: (messageId: string, token: string, lastEventId: string | undefined, signal: AbortSignal) => Promise<Response>;
+  /** Stops a resumable turn on the server (POST /api/chat/:message_id/stop). */
+  stopChat?: (messageId: string, token: string) => Promise<void>;
+  /** Where an answer still streaming is remembered, so a reload can re-attach to it. */
+  pendingTurns?: PendingTurnStore;
+  /**
    * Null when neither the server keeps conversations nor the config enables conversation history:
    * nothing outlives the page.
    */
@@ -51,6 +71,12 @@ interface Turn {
   assistantId: string;
   pending: ChatResponse[];
   flushScheduled: boolean;
+  /** The conversation when the turn started (the user's message and the empty answer): what a reload restores. */
+  start: Conversation;
+  /** Set when the server made the turn resumable. */
+  token?: string;
+  /** The server's message_id, once its event arrived. */
+  messageId?: string;
 }
 
 const MAX_DEBUG_EVENTS = 2000;
@@ -109,12 +135,46 @@ export class ChatController {
     return this.startTurn(this.snapshot.conversation, text, toolConfirmations);
   }
 
-  /** Aborts the streaming request; the answer keeps whatever had arrived. */
+  /**
+   * Stops the answer; it keeps whatever had arrived. A resumable turn outlives its connection, so
+   * the server is told to stop it (its model call too) before the connection is closed.
+   */
   stop(): void {
     const turn = this.turn;
     if (!turn) return;
+    if (turn.token && turn.messageId) this.deps.stopChat?.(turn.messageId, turn.token).catch(() => undefined);
     turn.controller.abort();
     this.endTurn(turn, "stopped");
+  }
+
+  /**
+   * After a reload: re-attaches to the answer that was streaming when the page went away, if the
+   * server still has it. The conversation is shown as it was when that turn started and the answer
+   * is rebuilt from the server's replay (no text twice), then follows live. Resolves when it ends.
+   */
+  async resumePending(): Promise<void> {
+    const saved = this.deps.pendingTurns?.load();
+    if (!saved) return;
+    const { conversation, assistantId, messageId, token } = saved;
+    if (!this.deps.resumeChat || !conversation.messages.some((m) => m.id === assistantId && m.role === "assistant")) {
+      this.deps.pendingTurns?.clear();
+      return;
+    }
+    this.stop();
+    const turn: Turn = { controller: new AbortController(), assistantId, pending: [], flushScheduled: false, start: conversation, token, messageId };
+    this.turn = turn;
+    this.set({ conversation, streamingId: assistantId, debug: { request: null, events: [] } });
+    this.deps.rememberActive?.(conversation.id);
+    let response: Response;
+    try {
+      response = await this.deps.resumeChat(messageId, token, undefined, turn.controller.signal);
+      if (!response.body) throw new Error("The server sent an empty answer.");
+    } catch (error) {
+      // Gone (expired, or the server restarted): the answer stays as it was saved, stopped.
+      this.endTurn(turn, "stopped", error instanceof ApiError && error.status === 404 ? "This answer could not be resumed after the reload." : undefined);
+      return;
+    }
+    await this.readTurn(turn, this.resumableEvents(turn, response.body, token));
   }
 
   /** Asks again for the answer `assistantId` (and drops everything after it). */
@@ -237,9 +297,9 @@ export class ChatController {
     const now = this.now();
     const user: ChatMessage = { id: this.newId(), role: "user", content: text, createdAt: now };
     const assistant: ChatMessage = { id: this.newId(), role: "assistant", content: "", createdAt: now, status: "streaming" };
-    const turn: Turn = { controller: new AbortController(), assistantId: assistant.id, pending: [], flushScheduled: false };
-    this.turn = turn;
     const conversation: Conversation = { ...base, title: provisionalTitle(base, text), messages: [...base.messages, user, assistant], updatedAt: now };
+    const turn: Turn = { controller: new AbortController(), assistantId: assistant.id, pending: [], flushScheduled: false, start: conversation };
+    this.turn = turn;
     this.set({ conversation, streamingId: assistant.id, debug: { request, events: [] } });
     this.rememberOpen(conversation);
     void this.persist(conversation);
@@ -255,16 +315,45 @@ export class ChatController {
       this.failTurn(turn, error, "Could not reach the server.");
       return;
     }
+    const token = response.headers.get(RESUME_TOKEN_HEADER);
+    if (token && this.deps.resumeChat) turn.token = token;
+    await this.readTurn(turn, turn.token ? this.resumableEvents(turn, response.body, turn.token) : readChatResponses(response.body));
+  }
+
+  /** A resumable turn's events: a dropped connection re-attaches (with backoff) where it left off. */
+  private resumableEvents(turn: Turn, body: ReadableStream<Uint8Array>, token: string): AsyncGenerator<ChatResponse, void, undefined> {
+    const resumeChat = this.deps.resumeChat!;
+    return readResumableChatResponses(body, {
+      signal: turn.controller.signal,
+      reopen: async (lastEventId) => {
+        if (!turn.messageId) throw new ApiError(0, "The connection was lost before the answer started.");
+        const response = await resumeChat(turn.messageId, token, lastEventId, turn.controller.signal);
+        if (!response.body) throw new Error("The server sent an empty answer.");
+        return response.body;
+      },
+      // An ApiError without a status (0: nothing to resume) or with a 4xx ends the answer; others are retried.
+      isFinal: (error) => (error instanceof ApiError ? error.status < 500 : error instanceof Error && error.name === "AbortError"),
+    });
+  }
+
+  private async readTurn(turn: Turn, events: AsyncGenerator<ChatResponse, void, undefined>): Promise<void> {
     try {
-      for await (const event of readChatResponses(response.body)) {
+      for await (const event of events) {
         // Stopped: leave the loop, which cancels the body (the server sees the client go away).
         if (this.turn !== turn) break;
+        if (event.type === "message_id" && turn.token && !turn.messageId) this.rememberPending(turn, event.content.message_id);
         this.enqueue(turn, event);
       }
       this.endTurn(turn, "done");
     } catch (error) {
       this.failTurn(turn, error, "The connection to the server was lost.");
     }
+  }
+
+  /** From now on a reload re-attaches to this turn (see resumePending). */
+  private rememberPending(turn: Turn, messageId: string): void {
+    turn.messageId = messageId;
+    this.deps.pendingTurns?.save({ conversation: turn.start, assistantId: turn.assistantId, messageId, token: turn.token! });
   }
 
   private failTurn(turn: Turn, error: unknown, fallback: string): void {
@@ -305,6 +394,7 @@ export class ChatController {
     if (this.turn !== turn) return;
     this.flush(turn);
     this.turn = null;
+    if (turn.token) this.deps.pendingTurns?.clear();
     const conversation = { ...finishMessage(this.snapshot.conversation, turn.assistantId, status, error), updatedAt: this.now() };
     this.set({ conversation, streamingId: null });
     // A new conversation the server keeps has its key now (the server named it while it streamed).
