@@ -256,6 +256,25 @@ describe("a resumable turn", () => {
   });
 });
 
+describe("resumable turns across origins", () => {
+  it("lets an allowed origin send the resumable headers and read the resume token", async () => {
+    const origin = "https://chat.example.com";
+    const server = await servePacedWords({ corsOrigins: [origin] });
+    try {
+      const preflight = await fetch(`${server.url}/api/chat/some-id/stream`, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "GET", "access-control-request-headers": "x-ragbits-resume-token, last-event-id" },
+      });
+      expect(preflight.headers.get("access-control-allow-headers")).toBe("x-ragbits-resume-token, last-event-id");
+      const stream = await startTurn(server.url, { ...RESUMABLE, origin });
+      expect(stream.headers.get("access-control-expose-headers")?.split(/,\s*/)).toContain("x-ragbits-resume-token");
+      await stream.readAll();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("the bounds of kept events", () => {
   it("drops a turn's oldest events past maxEventsPerTurn: a re-attach that needs them is 410, a recent cursor still resumes", async () => {
     const server = await servePacedWords({ resumableTurns: { maxEventsPerTurn: 10 } });

@@ -1,5 +1,6 @@
 import { THEME_HEADER } from "../../protocol/config-response";
 import { CONVERSATIONS_HEADER } from "../../protocol/conversations";
+import { RESUME_TOKEN_HEADER } from "../../protocol/resumable-stream";
 import { type ApiRequest } from "./api-request";
 import { type BodyResponse, type ResponseHeaders } from "./api-response";
 
@@ -43,6 +44,6 @@ export class CorsPolicy {
   }
 
   private grant(origin: string): ResponseHeaders {
-    return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", "access-control-expose-headers": `${THEME_HEADER}, ${CONVERSATIONS_HEADER}` };
+    return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", "access-control-expose-headers": `${THEME_HEADER}, ${CONVERSATIONS_HEADER}, ${RESUME_TOKEN_HEADER}` };
   }
 }
