@@ -79,3 +79,7 @@ export { SqliteStores } from "./stores/sqlite/sqlite-stores";
 export { SqliteDatabase, type SqliteDatabaseOptions } from "./stores/sqlite/sqlite-database";
 export { PostgresStores } from "./stores/postgres/postgres-stores";
 export { type PostgresOptions } from "./stores/postgres/postgres-options";
+
+// Observability (OpenTelemetry; docs/observability.md)
+export { type TelemetryOptions } from "./telemetry/telemetry-options";
+export { type TraceLogFields, traceLogFields } from "./telemetry/trace-log-fields";

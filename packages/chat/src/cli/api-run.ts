@@ -27,6 +27,8 @@ export interface ApiRunOptions {
   openaiCompatible?: boolean;
   openaiModel?: string;
   openaiApiKeysFile?: string;
+  /** `--otel` / `--no-otel`; absent: OpenTelemetry starts when the OTEL_* environment is set. */
+  otel?: boolean;
 }
 
 /** `ragbits api run <module>:<Export>`: loads the chat (and auth backend), serves it, prints the URL. */
@@ -53,6 +55,7 @@ export async function apiRun(target: string, options: ApiRunOptions): Promise<Ru
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.resumeGraceMs !== undefined ? { resumeGraceMs: options.resumeGraceMs } : {}),
     ...(openaiCompatible ? { openaiCompatible } : {}),
+    ...(options.otel !== undefined ? { telemetry: options.otel } : {}),
   });
   const running = await listen(api, options);
   // Log lines (the start-up warnings among them) may still sit in pino's buffer: out before the banner.
@@ -82,7 +85,7 @@ async function listen(api: RagbitsAPI, { host, port }: ApiRunOptions): Promise<R
 
 /** FormSchemaError and ThemeFileError, by name: they come from the library the user's module loaded. */
 function isStartUpCheckError(error: unknown): error is Error {
-  return error instanceof Error && (error.name === "FormSchemaError" || error.name === "ThemeFileError");
+  return error instanceof Error && (error.name === "FormSchemaError" || error.name === "ThemeFileError" || error.name === "TelemetryStartError");
 }
 
 function contentSecurityPolicy(flag: CspFlag, { STRICT_CSP, RELAXED_CSP }: RagbitsChat): ContentSecurityPolicy {

@@ -59,6 +59,8 @@ api
   .option("--openai-compatible", "also serve the chat as an OpenAI model: POST /v1/chat/completions, GET /v1/models (keys: RAGBITS_OPENAI_API_KEYS=k1,k2)")
   .option("--openai-model <name>", "the model id of --openai-compatible (default: ragbits)")
   .option("--openai-api-keys-file <file>", "API keys of --openai-compatible, one per line")
+  .option("--otel", "OpenTelemetry traces and metrics, configured by the OTEL_* environment (needs @opentelemetry/api and @opentelemetry/sdk-node; default: on when OTEL_* is set)")
+  .option("--no-otel", "no OpenTelemetry SDK, even when the OTEL_* environment is set")
   .action(async (target: string, options) => {
     debug = Boolean(options.debug);
     if (options.reload) {

@@ -9,6 +9,7 @@ import { type ChatInterface } from "./chat-interface";
 import { splitDataImage } from "./chunk-images";
 import { describeErrorForUser } from "./describe-error";
 import { firstWordsSummary } from "./summary-generator";
+import { startTurnTelemetry } from "../telemetry/turn-telemetry";
 
 /** The request context as it arrives on the wire (validated, snake_case). */
 export type WireContext = ChatRequestContext;
@@ -64,7 +65,10 @@ export async function* streamChat(chat: ChatInterface, turn: ChatTurn, options: 
   if (turn.user) record.userId = turn.user.user_id;
 
   const context = toChatContext(turn, messageId, conversationId);
-  const scope = new TurnScope(turn.signal);
+  const telemetry = startTurnTelemetry({ chatName: chat.constructor.name, conversationId, messageId, historyLength: turn.history.length });
+  // Created with the turn's span active, the scope carries it into every step: model calls and tools nest under the turn.
+  const scope = telemetry ? telemetry.enter(() => new TurnScope(turn.signal)) : new TurnScope(turn.signal);
+  let sent = 0;
   let status: InteractionStatus = "completed";
   try {
     if (!turn.context.message_id) yield { type: "message_id", content: { message_id: messageId } };
@@ -90,8 +94,11 @@ export async function* streamChat(chat: ChatInterface, turn: ChatTurn, options: 
       }
       if (next.done) break;
       for (const event of toEvents(next.value)) {
-        if (event.type === "text") record.response += (event.content as { text: string }).text;
-        else record.events.push(event);
+        sent++;
+        if (event.type === "text") {
+          if (record.response === "") telemetry?.firstToken();
+          record.response += (event.content as { text: string }).text;
+        } else record.events.push(event);
         yield event;
       }
     }
@@ -101,9 +108,13 @@ export async function* streamChat(chat: ChatInterface, turn: ChatTurn, options: 
     } else {
       status = "error";
       record.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      options.logError(error, "chat() failed", { conversationId, messageId });
+      const log = () => options.logError(error, "chat() failed", { conversationId, messageId });
+      // Logged with the turn's span active: the line carries its trace id.
+      if (telemetry) telemetry.fail(error, log);
+      else log();
       const event: WireEvent = { type: "error", content: { message: describeErrorForUser(error, options.debugMode) } };
       record.events.push(event);
+      sent++;
       yield event;
     }
   } finally {
@@ -111,6 +122,7 @@ export async function* streamChat(chat: ChatInterface, turn: ChatTurn, options: 
     // Also reached when the consumer stops early (client gone): the turn counts as aborted then.
     if (status === "completed" && turn.signal.aborted) status = "aborted";
     record.status = status;
+    telemetry?.end(status, sent);
     record.finishedAt = Date.now();
     await save(chat, record, options);
   }

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import pino, { type DestinationStream, type Logger } from "pino";
+import { traceLogFields } from "../telemetry/trace-log-fields";
 
 /** The command the "logging JSON" notice tells a person at a terminal to run. */
 export const PINO_PRETTY_INSTALL_COMMAND = "npm install --save-dev pino-pretty";
@@ -16,6 +17,8 @@ export function createLogger(debugMode: boolean): Logger {
     name: "ragbits",
     level: process.env.RAGBITS_LOG_LEVEL ?? (debugMode ? "debug" : "info"),
     redact: { paths: ["req.headers.authorization", "req.headers.cookie", "req.headers['x-api-key']", "req.headers['api-key']", "*.apiKey", "*.password"], censor: "[redacted]" },
+    // trace_id and span_id of the active span (with OpenTelemetry), to join log lines with traces.
+    mixin: traceLogFields,
   };
   if (!prettyOutput()) return pino(options);
   const stream = prettyStream();

@@ -31,6 +31,9 @@ import { assertOpenAIExposure } from "./routes/openai/loopback-host";
 import { type ResumableTurnLimits, TurnRegistry } from "./turns/turn-registry";
 import { type OpenAICompatibleConfig, type OpenAICompatibleOptions, resolveOpenAICompatible } from "./routes/openai/openai-compatible-options";
 import { defaultUiBuildDir } from "./ui-files";
+import { loadOpenTelemetryApi } from "../telemetry/open-telemetry-api";
+import { type StartedTelemetry } from "../telemetry/start-open-telemetry";
+import { type TelemetryOptions, applyTelemetryOptions } from "../telemetry/telemetry-options";
 
 export interface RagbitsAPIOptions {
   /** Origins allowed to call the API from a browser. None by default: no CORS headers at all. */
@@ -95,6 +98,15 @@ export interface RagbitsAPIOptions {
    */
   openaiCompatible?: boolean | OpenAICompatibleOptions | undefined;
   /**
+   * OpenTelemetry (docs/observability.md). Turns, model calls and tool runs are traced whenever an
+   * SDK is registered. `true`: start the OpenTelemetry Node SDK at setup, configured by the OTEL_*
+   * variables (needs `@opentelemetry/api` and `@opentelemetry/sdk-node`); `false`: never start it.
+   * Default: started when that environment is set (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME, …)
+   * and the app registered no provider of its own. `{ captureContent: true }` also records prompts
+   * and answers on spans.
+   */
+  telemetry?: boolean | TelemetryOptions | undefined;
+  /**
    * For clients that announce they can resume (`X-Ragbits-Resumable: 1`, as `@ragbits/chat/client`
    * and the built-in UI do): how long an answer keeps generating after its connection dropped,
    * waiting for the client to re-attach, before it is stopped like a disconnect (ms, default 30 000).
@@ -152,6 +164,8 @@ export class RagbitsAPI {
   private readonly openaiCompatible: OpenAICompatibleConfig | undefined;
   private expressApp: Express | undefined;
   private setupPromise: Promise<void> | undefined;
+  private readonly telemetryOption: boolean | TelemetryOptions | undefined;
+  private telemetry: Promise<StartedTelemetry | undefined> | undefined;
 
   constructor(chat: ChatSource, options: RagbitsAPIOptions = {}) {
     const debugMode = options.debugMode ?? false;
@@ -183,6 +197,7 @@ export class RagbitsAPI {
       lifecycle: { shuttingDown: false },
     };
     this.openaiCompatible = resolveOpenAICompatible(options.openaiCompatible);
+    this.telemetryOption = options.telemetry;
     this.handler = new ApiHandler(this.context, {
       ...(this.openaiCompatible ? { openaiCompatible: this.openaiCompatible } : {}),
       corsOrigins: options.corsOrigins,
@@ -241,6 +256,10 @@ export class RagbitsAPI {
     this.setupPromise ??= (async () => {
       // The database first: its schema is migrated before the app or any request uses it.
       await this.stores.open();
+      // Before the app's own setup, whose model calls are traced too.
+      await (this.telemetry ??= applyTelemetryOptions(this.telemetryOption, this.logger));
+      // Loaded now, so that the first turn is traced.
+      await loadOpenTelemetryApi();
       await this.chat.setup();
       checkForms(this.chat);
       await this.checkTheme();
@@ -307,6 +326,8 @@ export class RagbitsAPI {
     await waitForTurns(this.context.activeTurns, TURN_END_MS);
     this.context.turns.close();
     await this.stores.close();
+    // Last: the spans of the turns that just ended are exported before the process goes.
+    await (await this.telemetry?.catch(() => undefined))?.shutdown();
   }
 
   private async closeServer(server: Server, connections: ConnectionTracker, options?: CloseOptions): Promise<void> {
