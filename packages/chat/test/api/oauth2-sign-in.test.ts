@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { type ChatFormat } from "@ragbits/core";
 import { type ChatContext, ChatInterface, type ChatResponse, ListAuthentication, MultiAuthenticationBackend, OpenIdConnectProvider, type OpenIdConnectOptions } from "../../src";
 import { postChat, startApi, type StartedApi } from "../helpers/start-api";
-import { type TestIdentityProvider, startIdentityProvider } from "../oidc/start-identity-provider";
+import { type TestClient, type TestIdentityProvider, startIdentityProvider } from "../oidc/start-identity-provider";
 import { CookieJar, atProvider, currentUser, finishSignIn, request, signIn, startSignIn } from "../oidc/sign-in-flow";
 
 class WhoAmI extends ChatInterface {
@@ -23,7 +23,7 @@ const OTHER_CLIENT = "other-app";
 
 // "native" clients: oidc-provider then accepts their loopback redirect URIs on any port (RFC 8252),
 // which the chat servers of this file get only when they start.
-const clients = [
+const clients: TestClient[] = [
   { client_id: CHAT_CLIENT, client_secret: "chat-secret", application_type: "native", redirect_uris: ["http://127.0.0.1/api/auth/callback/idp", "http://127.0.0.1/api/auth/callback/second"] },
   { client_id: OTHER_CLIENT, client_secret: "other-secret", application_type: "native", redirect_uris: ["http://127.0.0.1/api/auth/callback/second"] },
 ];

@@ -6,7 +6,7 @@
  */
 import { ListAuthentication, MultiAuthenticationBackend, OpenIdConnectProvider } from "../../src";
 import { CookieJar, atProvider, startSignIn } from "../oidc/sign-in-flow";
-import { type TestIdentityProvider, startIdentityProvider } from "../oidc/start-identity-provider";
+import { type TestClient, type TestIdentityProvider, startIdentityProvider } from "../oidc/start-identity-provider";
 import { type Browser, launchBrowser } from "./browser";
 import { type UiSession, openUi, screenshot, sendMessage, waitForAnswer } from "./ui-page";
 
@@ -18,7 +18,7 @@ let ui: UiSession;
 
 beforeAll(async () => {
   // A "native" client: oidc-provider accepts its loopback redirect URI on any port (RFC 8252).
-  const client = { client_id: "ragbits-chat", client_secret: "chat-secret", application_type: "native", redirect_uris: ["http://127.0.0.1/api/auth/callback/idp"] };
+  const client: TestClient = { client_id: "ragbits-chat", client_secret: "chat-secret", application_type: "native", redirect_uris: ["http://127.0.0.1/api/auth/callback/idp"] };
   idp = await startIdentityProvider([client], {
     alice: { email: "alice@example.com", email_verified: true, name: "Alice Liddell", roles: ["reader"] },
     mallory: { email: "mallory@elsewhere.org", email_verified: true, name: "Mallory" },

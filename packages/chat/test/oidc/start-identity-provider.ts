@@ -5,6 +5,8 @@ export interface TestClient {
   client_id: string;
   client_secret: string;
   redirect_uris: string[];
+  /** "native": oidc-provider then accepts a loopback redirect URI on any port (RFC 8252), for servers on port 0. */
+  application_type?: "web" | "native";
 }
 
 /** Claims of a test user (the id is the key it is listed under, and its `sub`). */
