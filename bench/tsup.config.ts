@@ -11,6 +11,7 @@ export default defineConfig({
     "vercel-server-process": "src/servers/vercel-server-process.ts",
     "bare-sdk-server-process": "src/servers/bare-sdk-server-process.ts",
     "bare-fetch-proxy-process": "src/servers/bare-fetch-proxy-process.ts",
+    "ragbits-database-server-process": "src/servers/ragbits-database-server-process.ts",
     "load-generator-process": "src/load/load-generator-process.ts",
     "import-probe": "src/startup/import-probe.ts",
     "summarize-cpu-profile": "src/profile/summarize-cpu-profile.ts",

@@ -12,6 +12,7 @@ import { markdownReport } from "./report/markdown-report";
 import { storeResults } from "./report/results-store";
 import { checkTargets } from "./report/targets";
 import { runClientCost } from "./scenarios/client-cost";
+import { runDatabaseHistory } from "./scenarios/database-history";
 import { runOpenStreamsMemory } from "./scenarios/open-streams-memory";
 import { BENCH_DIR, type Log } from "./scenarios/scenario-support";
 import { runServerLoad } from "./scenarios/server-load";
@@ -29,6 +30,7 @@ const RUNNERS: Record<ScenarioId, { title: string; run: ScenarioRunner }> = {
   startup: { title: "4. start-up", run: runStartup },
   ui: { title: "5. UI under load", run: runUiUnderLoad },
   structured: { title: "6. client CPU per chunk of a structured (JSON) stream", run: runStructuredStream },
+  database: { title: "7. conversation history in PostgreSQL vs memory under load", run: runDatabaseHistory },
 };
 
 async function main(): Promise<void> {
