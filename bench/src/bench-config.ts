@@ -33,7 +33,7 @@ export interface BenchConfig {
   ui: { messages: number; tokens: number; chunkChars: number; delayMs: number };
 }
 
-export const SCENARIO_IDS = ["client", "server", "memory", "startup", "ui", "structured", "database"] as const;
+export const SCENARIO_IDS = ["client", "server", "memory", "startup", "ui", "structured", "database", "telemetry"] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export function benchConfig(mode: "full" | "quick", scenarios: ScenarioId[], profile: boolean): BenchConfig {

@@ -18,6 +18,7 @@ import { BENCH_DIR, type Log } from "./scenarios/scenario-support";
 import { runServerLoad } from "./scenarios/server-load";
 import { runStartup } from "./scenarios/startup";
 import { runStructuredStream } from "./scenarios/structured-stream";
+import { runTelemetryOverhead } from "./scenarios/telemetry-overhead";
 import { runUiUnderLoad } from "./scenarios/ui-under-load";
 import { Upstream } from "./upstream/upstream";
 
@@ -30,6 +31,7 @@ const RUNNERS: Record<ScenarioId, { title: string; run: ScenarioRunner }> = {
   startup: { title: "4. start-up", run: runStartup },
   ui: { title: "5. UI under load", run: runUiUnderLoad },
   structured: { title: "6. client CPU per chunk of a structured (JSON) stream", run: runStructuredStream },
+  telemetry: { title: "8. what OpenTelemetry costs the chat server per event (off / API only / SDK)", run: runTelemetryOverhead },
   database: { title: "7. conversation history in PostgreSQL vs memory under load", run: runDatabaseHistory },
 };
 
