@@ -190,7 +190,7 @@ export class RagbitsAPI {
       themePath: options.themePath,
       auth: options.auth ? createAuthContext(options.auth, options, this.stores, this.logger) : undefined,
       activeTurns: new Set(),
-      turns: new TurnRegistry({ ...options.resumableTurns, graceMs: options.resumeGraceMs }, (error, message, details) => this.logger.error({ err: error, ...details }, message)),
+      turns: new TurnRegistry({ ...options.resumableTurns, graceMs: options.resumeGraceMs }, (error, message, details) => this.logger.error({ err: error, ...details }, message), this.stores.turnRelay),
       stores: this.stores,
       notReadyReason: () =>
         notReadyReason({ shuttingDown: this.context.lifecycle.shuttingDown, setup: () => this.setup(), stores: this.stores, history: this.chat.historyPersistence }),
@@ -256,6 +256,8 @@ export class RagbitsAPI {
     this.setupPromise ??= (async () => {
       // The database first: its schema is migrated before the app or any request uses it.
       await this.stores.open();
+      // Other replicas' stop requests reach this one from now on (with PostgreSQL).
+      await this.context.turns.open();
       // Before the app's own setup, whose model calls are traced too.
       await (this.telemetry ??= applyTelemetryOptions(this.telemetryOption, this.logger));
       // Loaded now, so that the first turn is traced.
@@ -324,7 +326,7 @@ export class RagbitsAPI {
     for (const controller of this.context.activeTurns) controller.abort(SERVER_SHUTDOWN);
     // The cut turns save their partial answers as they end: the stores close after that.
     await waitForTurns(this.context.activeTurns, TURN_END_MS);
-    this.context.turns.close();
+    await this.context.turns.close();
     await this.stores.close();
     // Last: the spans of the turns that just ended are exported before the process goes.
     await (await this.telemetry?.catch(() => undefined))?.shutdown();

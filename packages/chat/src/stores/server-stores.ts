@@ -2,6 +2,7 @@ import { type LoginAttemptStore } from "../auth/login-attempt-store";
 import { type AuthStateStore } from "../auth/oidc/auth-state-store";
 import { type SessionStore } from "../auth/session-store";
 import { type HistoryStore } from "../history/history-store";
+import { type TurnRelay } from "../server/turns/turn-relay";
 
 /** Where the stores keep their state. */
 export type StoreKind = "memory" | "sqlite" | "postgres";
@@ -25,6 +26,11 @@ export interface ServerStores {
    * None in memory: without a database the server keeps no history unless the app asks for one.
    */
   readonly history: HistoryStore | undefined;
+  /**
+   * Resumable turns across replicas (PostgreSQL): the events of the turns this replica runs, for a
+   * client that re-attaches through another one. None in memory or SQLite (one process, one machine).
+   */
+  readonly turnRelay?: TurnRelay | undefined;
   /** Connects, creates or migrates the schema: RagbitsAPI calls it at start-up, so problems show then. */
   open(): Promise<void>;
   /** Resolves when the stores answer; rejects with a StoreError ("unavailable" when the database is down). */

@@ -77,9 +77,11 @@ describe("schema migrations", () => {
       "ragbits_login_failures",
       "ragbits_schema_migrations",
       "ragbits_sessions",
+      "ragbits_turn_events",
+      "ragbits_turns",
     ]);
-    expect(await query(url, "SELECT version FROM ragbits_schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }]);
-    expect(POSTGRES_SCHEMA_VERSION).toBe(2);
+    expect(await query(url, "SELECT version FROM ragbits_schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(POSTGRES_SCHEMA_VERSION).toBe(3);
   });
 
   it("lets 6 replicas starting at the same moment migrate a fresh database without a race", async () => {
@@ -87,7 +89,7 @@ describe("schema migrations", () => {
     const replicas = Array.from({ length: 6 }, () => stores(url));
     const results = await Promise.allSettled(replicas.map((replica) => replica.open()));
     expect(results.map((result) => result.status)).toEqual(Array(6).fill("fulfilled"));
-    expect(await query(url, "SELECT version FROM ragbits_schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(await query(url, "SELECT version FROM ragbits_schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     // Every replica works on the one schema.
     const ids = await Promise.all(replicas.map((replica) => replica.sessions.create(ALICE, 60_000)));
     expect(await Promise.all(ids.map((id) => replicas[0]!.sessions.get(id)))).toEqual(Array(6).fill(ALICE));

@@ -2,7 +2,7 @@ import { LAST_EVENT_ID_HEADER, RESUME_TOKEN_HEADER } from "../../protocol/resuma
 import { type RouteInput } from "../api-context";
 import { EVENT_STREAM_HEADERS, type EventStreamResponse, type BodyResponse, jsonResponse } from "../http/api-response";
 import { HttpError } from "../http/http-error";
-import { type ResumableTurn } from "../turns/resumable-turn";
+import { type AttachableTurn } from "../turns/attachable-turn";
 import { asWireEvents, writtenFrame } from "../turns/turn-subscriber";
 import { turnOwner } from "./resumable-chat-route";
 
@@ -14,7 +14,7 @@ const STOP_WAIT_MS = 5_000;
  * `Last-Event-ID` (all of them without it), then follows the turn live until it ends.
  */
 export async function resumeStreamRoute(input: RouteInput): Promise<EventStreamResponse> {
-  const turn = ownTurn(input);
+  const turn = await ownTurn(input);
   const afterId = lastEventId(input.request.header(LAST_EVENT_ID_HEADER));
   if (!turn.canReplayFrom(afterId)) throw new HttpError(410, "The events after Last-Event-ID are no longer kept: this answer cannot be resumed");
   const subscriber = turn.subscribe(afterId);
@@ -31,7 +31,7 @@ export async function resumeStreamRoute(input: RouteInput): Promise<EventStreamR
 
 /** POST /api/chat/:message_id/stop: stops a resumable turn at once (its model call too) and answers once it is saved. */
 export async function stopTurnRoute(input: RouteInput): Promise<BodyResponse> {
-  const turn = ownTurn(input);
+  const turn = await ownTurn(input);
   const running = !turn.endedAt;
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([turn.stop(), new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
@@ -40,9 +40,9 @@ export async function stopTurnRoute(input: RouteInput): Promise<BodyResponse> {
 }
 
 /** The turn of `:message_id`, when the request carries its token and comes from its owner; 404 otherwise, whatever the reason. */
-function ownTurn({ request, session, context, params }: RouteInput): ResumableTurn {
+async function ownTurn({ request, session, context, params }: RouteInput): Promise<AttachableTurn> {
   const messageId = params?.message_id ?? "";
-  const turn = context.turns.find(messageId, request.header(RESUME_TOKEN_HEADER), turnOwner(session));
+  const turn = await context.turns.find(messageId, request.header(RESUME_TOKEN_HEADER), turnOwner(session));
   // Unknown, expired, someone else's, or a wrong token: one answer, so none can be told apart.
   if (!turn) throw new HttpError(404, "No resumable answer with this id");
   return turn;

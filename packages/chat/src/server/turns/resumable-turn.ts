@@ -1,4 +1,5 @@
 import { type WireEvent } from "../../protocol/chat-response";
+import { type AttachableTurn } from "./attachable-turn";
 import { type LoggedEvent, TurnLog } from "./turn-log";
 import { TurnSubscriber } from "./turn-subscriber";
 
@@ -8,6 +9,10 @@ export interface TurnHost {
   readonly graceMs: number;
   /** The log grew by `bytes` (or shrank, negative): the host enforces its bounds. */
   accountBytes(turn: ResumableTurn, bytes: number): void;
+  /** An event was added to the turn's log (other replicas may want it). */
+  published(turn: ResumableTurn, event: LoggedEvent): void;
+  /** Until when a client is attached to the turn on another replica (0: none). */
+  listenedElsewhereUntil(turn: ResumableTurn): Promise<number>;
   /** The turn's stream is over. */
   turnEnded(turn: ResumableTurn): void;
   logError(error: unknown, message: string, details: Record<string, unknown>): void;
@@ -34,7 +39,7 @@ const LOST_EVENTS_EVENT: LoggedEvent = {
  * `stop()` calls the route's own `clientGone` (the turn's abort: model call cancelled, partial
  * answer saved as "aborted").
  */
-export class ResumableTurn {
+export class ResumableTurn implements AttachableTurn {
   readonly log = new TurnLog();
   /** Resolves once the turn's stream is over and its interaction saved. */
   readonly finished: Promise<void>;
@@ -58,7 +63,7 @@ export class ResumableTurn {
     private readonly host: TurnHost,
     first: WireEvent,
   ) {
-    this.host.accountBytes(this, this.log.append(first));
+    this.add(first);
     this.finished = this.run();
   }
 
@@ -99,16 +104,16 @@ export class ResumableTurn {
       for (;;) {
         const next = await this.events.next();
         if (next.done) break;
-        this.host.accountBytes(this, this.log.append(next.value));
+        this.add(next.value);
       }
     } catch (error) {
       // The chat route reports the app's failures in-band; reaching here is a framework bug. The
       // readers still get a clean end.
       this.host.logError(error, "a resumable turn failed", { messageId: this.messageId });
-      this.host.accountBytes(this, this.log.append({ type: "error", content: { message: "Internal server error" } }));
+      this.add({ type: "error", content: { message: "Internal server error" } });
     } finally {
       // Whoever re-attaches after that (within the retention) must not take the partial answer for a whole one.
-      if (this.abandoned) this.host.accountBytes(this, this.log.append({ type: "error", content: { message: ABANDONED_MESSAGE } }));
+      if (this.abandoned) this.add({ type: "error", content: { message: ABANDONED_MESSAGE } });
       this.clearGrace();
       this.endedAt = Date.now();
       this.log.end();
@@ -116,16 +121,38 @@ export class ResumableTurn {
     }
   }
 
+  private add(event: WireEvent): void {
+    const bytes = this.log.append(event);
+    this.host.published(this, this.log.get(this.log.newestId)!);
+    this.host.accountBytes(this, bytes);
+  }
+
   private unsubscribed(): void {
     this.listeners--;
     if (this.listeners > 0 || this.endedAt || this.stopped) return;
+    this.armGrace(this.host.graceMs);
+  }
+
+  /** Stops the turn after `ms` unless someone listens by then, here or (through the relay) on another replica. */
+  private armGrace(ms: number): void {
+    this.clearGrace();
     this.graceTimer = setTimeout(() => {
       this.graceTimer = undefined;
-      if (this.listeners > 0) return;
-      this.abandoned = true;
-      void this.stop();
-    }, this.host.graceMs);
+      void this.graceOver();
+    }, ms);
     this.graceTimer.unref?.();
+  }
+
+  private async graceOver(): Promise<void> {
+    if (this.listeners > 0 || this.endedAt || this.stopped) return;
+    const elsewhere = await this.host.listenedElsewhereUntil(this).catch(() => 0);
+    if (this.listeners > 0 || this.endedAt || this.stopped) return;
+    if (elsewhere > Date.now()) {
+      this.armGrace(elsewhere - Date.now() + 50);
+      return;
+    }
+    this.abandoned = true;
+    void this.stop();
   }
 
   private clearGrace(): void {

@@ -42,6 +42,11 @@ export class TurnLog {
   /** Set once the turn's stream is over: no event follows. */
   ended = false;
 
+  /** A log whose first event will be `startAfter + 1` (a reader that joins a turn at a cursor). */
+  constructor(startAfter = 0) {
+    this.lastId = startAfter;
+  }
+
   /** The id of the oldest event still kept (lastId + 1 when none is). */
   get firstId(): number {
     return this.entries.length > this.head ? this.entries[this.head]!.id : this.lastId + 1;

@@ -1,6 +1,10 @@
 import { type WireEvent } from "../../protocol/chat-response";
+import { type AttachableTurn } from "./attachable-turn";
+import { RemoteTurn } from "./remote-turn";
 import { ResumableTurn, type TurnHost } from "./resumable-turn";
 import { newResumeToken, resumeTokenMatches } from "./resume-token";
+import { type LoggedEvent } from "./turn-log";
+import { type TurnRelay } from "./turn-relay";
 
 /** Bounds of the events kept for resumable turns (docs/protocol.md, "Resumable streams", has the memory figures). */
 export interface ResumableTurnLimits {
@@ -56,6 +60,8 @@ export class TurnRegistry implements TurnHost {
   constructor(
     limits: ResumableTurnLimits,
     private readonly errorLogger: ErrorLogger,
+    /** Other replicas' view of the turns (PostgreSQL); none in one process. */
+    private readonly relay?: TurnRelay,
   ) {
     this.limits = { ...RESUMABLE_DEFAULTS };
     for (const [key, value] of Object.entries(limits) as Array<[keyof ResumableTurnLimits, number | undefined]>) {
@@ -88,17 +94,37 @@ export class TurnRegistry implements TurnHost {
     if (this.turns.size >= this.limits.maxTurns) this.forgetOldestFinished();
     if (this.turns.size >= this.limits.maxTurns) return undefined;
     const { token, hash } = newResumeToken();
+    // Published before its first event reaches the relay: other replicas can find it from the start.
+    this.relay?.begin({ messageId, tokenHash: hash, owner: request.owner });
     const turn = new ResumableTurn(messageId, hash, request.owner, request.events, request.abort, this, request.first);
     this.turns.set(messageId, turn);
     return { token, turn };
   }
 
-  /** The turn, when `token` is its token and `owner` the user who started it; undefined otherwise (whatever the reason). */
-  find(messageId: string, token: string | undefined, owner: string): ResumableTurn | undefined {
+  /** Starts listening to the other replicas (stop requests), when there is a relay. */
+  async open(): Promise<void> {
+    await this.relay?.open({ stop: (messageId) => void this.turns.get(messageId)?.stop() });
+  }
+
+  /**
+   * The turn, when `token` is its token and `owner` the user who started it: one this replica runs
+   * (or ran), else one another replica runs, through the relay. Undefined otherwise, whatever the reason.
+   */
+  async find(messageId: string, token: string | undefined, owner: string): Promise<AttachableTurn | undefined> {
     const turn = this.turns.get(messageId);
-    if (!turn) return undefined;
-    const tokenOk = resumeTokenMatches(token, turn.tokenHash);
-    return tokenOk && turn.owner === owner ? turn : undefined;
+    if (turn) return resumeTokenMatches(token, turn.tokenHash) && turn.owner === owner ? turn : undefined;
+    if (!this.relay || !token) return undefined;
+    const record = await this.relay.lookup(messageId);
+    if (!record || !resumeTokenMatches(token, record.tokenHash) || record.owner !== owner) return undefined;
+    return new RemoteTurn(messageId, this.relay, this.graceMs, this.errorLogger, record.over);
+  }
+
+  published(turn: ResumableTurn, event: LoggedEvent): void {
+    this.relay?.append(turn.messageId, event);
+  }
+
+  listenedElsewhereUntil(turn: ResumableTurn): Promise<number> {
+    return this.relay ? this.relay.attachedUntil(turn.messageId) : Promise.resolve(0);
   }
 
   accountBytes(turn: ResumableTurn, bytes: number): void {
@@ -111,6 +137,7 @@ export class TurnRegistry implements TurnHost {
   }
 
   turnEnded(turn: ResumableTurn): void {
+    this.relay?.end(turn.messageId);
     if (this.turns.get(turn.messageId) !== turn) return;
     const timer = setTimeout(() => this.forget(turn), this.limits.retentionMs);
     timer.unref?.();
@@ -121,11 +148,12 @@ export class TurnRegistry implements TurnHost {
     this.errorLogger(error, message, details);
   }
 
-  /** Clears the timers (the turns themselves are stopped by the server's shutdown, like any turn). */
-  close(): void {
+  /** Clears the timers and closes the relay (the turns themselves are stopped by the server's shutdown, like any turn). */
+  async close(): Promise<void> {
     for (const turn of this.turns.values()) turn.dispose();
     for (const timer of this.finished.values()) clearTimeout(timer);
     this.finished.clear();
+    await this.relay?.close();
   }
 
   private forgetOldestFinished(): boolean {

@@ -12,6 +12,14 @@ export interface PostgresClient {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>;
 }
 
+/** A connection of its own, outside the pool: for LISTEN, whose notifications arrive on the connection that listens. */
+export interface PostgresDedicatedClient extends PostgresClient {
+  on(event: "notification", listener: (message: { channel: string; payload?: string | undefined }) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  on(event: "end", listener: () => void): unknown;
+  end(): Promise<void>;
+}
+
 /** URL parameters that configure TLS: dropped from the URL when the `ssl` option is given, so the option wins. */
 const TLS_PARAMETERS = ["sslmode", "ssl", "sslcert", "sslkey", "sslrootcert", "uselibpqcompat"];
 
@@ -25,7 +33,7 @@ const TLS_PARAMETERS = ["sslmode", "ssl", "sslcert", "sslkey", "sslrootcert", "u
 export class PostgresDatabase {
   /** The URL without its password, for messages. */
   readonly description: string;
-  private readonly options: Required<Omit<PostgresOptions, "ssl">> & Pick<PostgresOptions, "ssl">;
+  private readonly options: Required<Omit<PostgresOptions, "ssl" | "resumableTurns">> & Pick<PostgresOptions, "ssl">;
   private pool: Promise<Pg.Pool> | undefined;
   private migrated: Promise<void> | undefined;
   private closed = false;
@@ -106,6 +114,34 @@ export class PostgresDatabase {
       },
       ErrorClass,
     );
+  }
+
+  /**
+   * Opens a connection outside the pool, with the pool's settings (TLS, timeouts, application name).
+   * The caller listens for its 'error' and 'end' and ends it.
+   */
+  async connectDedicated(what: string): Promise<PostgresDedicatedClient> {
+    this.assertOpen();
+    const pg = await loadPg();
+    const { connectionTimeoutMs, applicationName, ssl } = this.options;
+    const client = new pg.Client({
+      connectionString: ssl === undefined ? this.url : withoutTlsParameters(this.url),
+      ...(ssl === undefined ? {} : { ssl }),
+      connectionTimeoutMillis: connectionTimeoutMs,
+      application_name: applicationName,
+      keepAlive: true,
+    });
+    // Until the caller adds its own: a connection that breaks must never crash the process.
+    const early = (error: unknown) => void this.failure(error, what);
+    client.on("error", early);
+    try {
+      await client.connect();
+    } catch (error) {
+      throw this.failure(error, what);
+    }
+    client.off("error", early);
+    this.noteSuccess();
+    return client as unknown as PostgresDedicatedClient;
   }
 
   /** Resolves when the database answers a query. */

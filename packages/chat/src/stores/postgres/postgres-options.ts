@@ -1,4 +1,5 @@
 import { type ConnectionOptions } from "node:tls";
+import { type PostgresTurnRelayOptions } from "./postgres-turn-relay";
 
 /** How the PostgreSQL stores connect; every field has a default that suits a replica behind a load balancer. */
 export interface PostgresOptions {
@@ -26,6 +27,8 @@ export interface PostgresOptions {
   retryQueueLimit?: number | undefined;
   /** `application_name` the server shows in `pg_stat_activity` (default "ragbits-chat"). */
   applicationName?: string | undefined;
+  /** Resumable turns across replicas: heartbeat, when a silent replica's turns count as orphaned, retention. */
+  resumableTurns?: PostgresTurnRelayOptions | undefined;
 }
 
 export const POSTGRES_DEFAULTS = {

@@ -61,6 +61,26 @@ const MIGRATIONS: readonly string[] = [
      expires_at bigint NOT NULL     -- ms since the epoch
    );
    CREATE INDEX ragbits_auth_states_by_expiry ON ragbits_auth_states (expires_at);`,
+  // 3: resumable turns across replicas (server/turns): the replica running a turn, its heartbeat, and its
+  // events as written on the wire (SSE frames; JSON escapes every control character, so text is safe).
+  `CREATE TABLE ragbits_turns (
+     message_id     text COLLATE "C" PRIMARY KEY,
+     token_hash     bytea  NOT NULL, -- SHA-256 of the resume token, never the token itself
+     owner          text   NOT NULL, -- the user_id that started it, '' without auth
+     replica        text   NOT NULL, -- the id of the process running it
+     status         text   NOT NULL CHECK (status IN ('running', 'ended')),
+     heartbeat_at   bigint NOT NULL, -- ms since the epoch; stale while running = orphaned
+     attached_until bigint NOT NULL, -- a client is attached through another replica until then
+     ended_at       bigint
+   );
+   CREATE INDEX ragbits_turns_running_by_replica ON ragbits_turns (replica) WHERE status = 'running';
+
+   CREATE TABLE ragbits_turn_events (
+     message_id text COLLATE "C" NOT NULL REFERENCES ragbits_turns (message_id) ON DELETE CASCADE,
+     id         integer NOT NULL,
+     frame      text    NOT NULL,
+     PRIMARY KEY (message_id, id)
+   );`
 ];
 
 /** The schema version this release writes and reads. */

@@ -7,6 +7,7 @@ import { PostgresHistoryStore } from "./postgres-history-store";
 import { PostgresLoginAttemptStore } from "./postgres-login-attempt-store";
 import { type PostgresOptions } from "./postgres-options";
 import { PostgresSessionStore } from "./postgres-session-store";
+import { PostgresTurnRelay } from "./postgres-turn-relay";
 
 /**
  * Every store in one PostgreSQL database (`postgres://…`): any number of replicas behind a load
@@ -19,6 +20,8 @@ export class PostgresStores implements ServerStores {
   readonly loginAttempts: PostgresLoginAttemptStore;
   readonly authStates: PostgresAuthStateStore;
   readonly history: PostgresHistoryStore;
+  /** Resumable turns across replicas: events, heartbeats, stop requests (LISTEN/NOTIFY). */
+  readonly turnRelay: PostgresTurnRelay;
   private sweeper: ExpirySweeper | undefined;
   private closing: Promise<void> | undefined;
 
@@ -28,6 +31,7 @@ export class PostgresStores implements ServerStores {
     this.loginAttempts = new PostgresLoginAttemptStore(this.database);
     this.authStates = new PostgresAuthStateStore(this.database);
     this.history = new PostgresHistoryStore(this.database, { logger, ...(options.retryQueueLimit === undefined ? {} : { retryQueueLimit: options.retryQueueLimit }) });
+    this.turnRelay = new PostgresTurnRelay(this.database, logger, options.resumableTurns);
   }
 
   /** Connects and migrates the schema under the advisory lock (replicas starting together take turns). */
@@ -48,6 +52,7 @@ export class PostgresStores implements ServerStores {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.sweeper?.stop();
+      await this.turnRelay.close();
       await Promise.all([this.history.close(), this.sessions.close(), this.loginAttempts.close(), this.authStates.close()]);
       await this.database.close();
     })();
