@@ -18,6 +18,8 @@ export interface TelemetrySettings {
 export const CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
 
 let configured: TelemetrySettings = {};
+/** The environment's answer, read once: the settings are consulted on every model call. */
+let captureFromEnv: boolean | undefined;
 
 /**
  * Sets how model calls and tool runs are traced: `configureTelemetry({ captureContent: true })` to
@@ -32,7 +34,7 @@ export function configureTelemetry(settings: TelemetrySettings): void {
 export function telemetrySettings(): Required<TelemetrySettings> {
   return {
     enabled: configured.enabled ?? true,
-    captureContent: configured.captureContent ?? isTrue(process.env[CAPTURE_CONTENT_ENV]),
+    captureContent: configured.captureContent ?? (captureFromEnv ??= isTrue(process.env[CAPTURE_CONTENT_ENV])),
   };
 }
 
