@@ -256,6 +256,29 @@ describe("a resumable turn", () => {
   });
 });
 
+describe("retention of finished turns", () => {
+  it("forgets a turn a few seconds after a client received its end, and keeps one whose client was cut before it", async () => {
+    const server = await servePacedWords({ resumableTurns: { retentionMs: 60_000 } });
+    try {
+      const delivered = await startTurn(server.url);
+      const deliveredToken = delivered.headers.get("x-ragbits-resume-token")!;
+      const deliveredFrames = await delivered.readAll();
+      const cut = await startTurn(server.url);
+      const cutToken = cut.headers.get("x-ragbits-resume-token")!;
+      const cutFrames = await cut.readUntil(textCount(2));
+      cut.drop();
+      await waitFor(() => server.history.records.length === 2, 3_000, "both turns to end");
+      await pause(5_300);
+      expect((await reattach(server.url, messageIdOf(deliveredFrames), deliveredToken)).status).toBe(404);
+      const resumed = await reattach(server.url, messageIdOf(cutFrames), cutToken, cutFrames.at(-1)!.id);
+      expect(resumed.status).toBe(200);
+      expect(answerText([...cutFrames, ...(await resumed.readAll())])).toBe(FULL_ANSWER);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("resumable turns across origins", () => {
   it("lets an allowed origin send the resumable headers and read the resume token", async () => {
     const origin = "https://chat.example.com";

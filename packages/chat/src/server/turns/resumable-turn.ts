@@ -13,6 +13,8 @@ export interface TurnHost {
   published(turn: ResumableTurn, event: LoggedEvent): void;
   /** Until when a client is attached to the turn on another replica (0: none). */
   listenedElsewhereUntil(turn: ResumableTurn): Promise<number>;
+  /** A reader was handed the end of the finished turn: its client will not need it again. */
+  delivered(turn: ResumableTurn): void;
   /** The turn's stream is over. */
   turnEnded(turn: ResumableTurn): void;
   logError(error: unknown, message: string, details: Record<string, unknown>): void;
@@ -76,6 +78,7 @@ export class ResumableTurn implements AttachableTurn {
       afterId,
       () => this.unsubscribed(),
       () => LOST_EVENTS_EVENT,
+      () => this.host.delivered(this),
     );
   }
 
@@ -116,8 +119,9 @@ export class ResumableTurn implements AttachableTurn {
       if (this.abandoned) this.add({ type: "error", content: { message: ABANDONED_MESSAGE } });
       this.clearGrace();
       this.endedAt = Date.now();
-      this.log.end();
+      // The host first (its retention starts), then the readers: one that hands out the end shortens it.
       this.host.turnEnded(this);
+      this.log.end();
     }
   }
 

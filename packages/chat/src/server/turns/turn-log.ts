@@ -26,17 +26,16 @@ export function frameBytes(frame: string): number {
 
 /**
  * The events of one turn, in order, ids 1, 2, 3…: appended by the turn's runner, read by any number
- * of subscribers from any id on. Bounded: `dropBefore` forgets the oldest events (a subscriber that
- * still needed them learns it from `firstId`). Readers wait for the next event with `changed()`,
- * one shared promise, made only while someone waits.
+ * of subscribers from any id on. Bounded: `dropOldest` forgets the oldest events (a subscriber that
+ * still needed them learns it from `firstId`). Readers wait for the next event with `onChange()`.
  */
 export class TurnLog {
   private entries: LoggedEvent[] = [];
   /** Index in `entries` of the oldest event still kept (dropped ones are cut off in bulk, not one by one). */
   private head = 0;
   private lastId = 0;
-  private waiting: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  /** Readers waiting for the next change (usually one: the connection that follows the turn live). */
+  private waiters: Array<() => void> = [];
   /** Memory the kept events use, as `frameBytes` counts it. */
   bytes = 0;
   /** Set once the turn's stream is over: no event follows. */
@@ -87,10 +86,9 @@ export class TurnLog {
     return index >= this.head && index < this.entries.length ? this.entries[index] : undefined;
   }
 
-  /** Resolves when an event is added or the log ends. */
-  changed(): Promise<void> {
-    this.waiting ??= new Promise<void>((resolve) => (this.wake = resolve));
-    return this.waiting;
+  /** Calls `wake` once, when an event is added or the log ends. */
+  onChange(wake: () => void): void {
+    this.waiters.push(wake);
   }
 
   /** Forgets the oldest event; the bytes freed (0 when there is none). */
@@ -118,10 +116,9 @@ export class TurnLog {
   }
 
   private notify(): void {
-    const wake = this.wake;
-    if (!wake) return;
-    this.waiting = undefined;
-    this.wake = undefined;
-    wake();
+    if (this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
   }
 }

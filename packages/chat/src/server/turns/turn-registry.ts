@@ -22,6 +22,13 @@ export interface ResumableTurnLimits {
   maxTurns?: number | undefined;
 }
 
+/**
+ * How long a finished turn stays once a reader was handed its end (`: end`): that client has the
+ * whole answer and will not ask again, so the turn need not be kept for the full retention (which
+ * is for clients that were cut before the end). A few seconds cover a write that never arrived.
+ */
+const DELIVERED_RETENTION_MS = 5_000;
+
 export const RESUMABLE_DEFAULTS: Required<{ [K in keyof ResumableTurnLimits]: number }> = {
   graceMs: 30_000,
   retentionMs: 60_000,
@@ -142,6 +149,15 @@ export class TurnRegistry implements TurnHost {
     const timer = setTimeout(() => this.forget(turn), this.limits.retentionMs);
     timer.unref?.();
     this.finished.set(turn, timer);
+  }
+
+  delivered(turn: ResumableTurn): void {
+    const timer = this.finished.get(turn);
+    if (timer === undefined || this.limits.retentionMs <= DELIVERED_RETENTION_MS) return;
+    clearTimeout(timer);
+    const sooner = setTimeout(() => this.forget(turn), DELIVERED_RETENTION_MS);
+    sooner.unref?.();
+    this.finished.set(turn, sooner);
   }
 
   logError(error: unknown, message: string, details: Record<string, unknown>): void {

@@ -25,28 +25,46 @@ export class TurnSubscriber implements AsyncIterableIterator<LoggedEvent> {
     private cursor: number,
     private readonly onDetach: () => void,
     private readonly lostEvent: () => LoggedEvent,
+    /** Called when this reader hands out the end of a finished turn: its client has the whole answer. */
+    private readonly onComplete: () => void = () => undefined,
   ) {}
 
   next(): Promise<Step> {
-    if (this.detached) return Promise.resolve(DONE);
+    const step = this.step();
+    if (step) return Promise.resolve(step);
+    // Nothing yet: one promise, settled with the next step as soon as the log changes.
+    return new Promise<Step>((resolve) => {
+      const wake = () => {
+        const next = this.step();
+        if (next) resolve(next);
+        else this.log.onChange(wake);
+      };
+      this.log.onChange(wake);
+    });
+  }
+
+  /** The next step when it can be taken now; undefined while the log has nothing new. */
+  private step(): Step | undefined {
+    if (this.detached) return DONE;
     if (this.over) {
       this.detach();
-      return Promise.resolve(END);
+      return END;
     }
     const entry = this.log.get(this.cursor + 1);
     if (entry) {
       this.cursor = entry.id;
-      return Promise.resolve({ value: entry, done: false });
+      return { value: entry, done: false };
     }
     if (this.cursor + 1 < this.log.firstId) {
       this.over = true;
-      return Promise.resolve({ value: this.lostEvent(), done: false });
+      return { value: this.lostEvent(), done: false };
     }
     if (this.log.ended) {
       this.detach();
-      return Promise.resolve(END);
+      this.onComplete();
+      return END;
     }
-    return this.log.changed().then(() => this.next());
+    return undefined;
   }
 
   /** The connection is over (the client went away or the stream was written to its end). */
