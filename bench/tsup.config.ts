@@ -15,6 +15,7 @@ export default defineConfig({
     "load-generator-process": "src/load/load-generator-process.ts",
     "import-probe": "src/startup/import-probe.ts",
     "summarize-cpu-profile": "src/profile/summarize-cpu-profile.ts",
+    "resumable-streams": "src/resumable/resumable-streams.ts",
   },
   format: ["esm"],
   platform: "node",
