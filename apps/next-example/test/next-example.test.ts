@@ -4,6 +4,7 @@
  */
 import { type ChatResponse, RagbitsChatClient } from "@ragbits/chat/client";
 import { type Browser, launchBrowser } from "../../../packages/chat/test/e2e/browser";
+import { describeRagbitsClientWire } from "./ragbits-client-wire.suite";
 import { type RunningNextApp, buildNextApp, startNextApp } from "./support/next-app";
 
 /** The offline answer to "Hello from the client", as the app's MockLLM writes it. */
@@ -191,4 +192,8 @@ describe("the Next.js example (next build + next start)", () => {
       await page.close();
     }, 60_000);
   });
+
+  // Last: the abort test above reads the first abort line the app prints, so this suite's own abort
+  // must come after it (this suite counts the lines, wherever it runs).
+  describeRagbitsClientWire(() => app);
 });
