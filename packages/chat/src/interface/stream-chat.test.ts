@@ -90,6 +90,88 @@ describe("streamChat: the error event", () => {
   });
 });
 
+describe("streamChat: behaves as an async generator", () => {
+  it("hands out events in order to next() calls made without waiting for each other", async () => {
+    class Slow extends ChatInterface {
+      async *chat() {
+        await sleep(20);
+        yield this.createTextResponse("a");
+        await sleep(20);
+        yield this.createTextResponse("b");
+      }
+    }
+    const events = streamChat(new Slow(), turn(new AbortController().signal), OPTIONS);
+    const results = await Promise.all([events.next(), events.next(), events.next(), events.next()]);
+    expect(results).toEqual([
+      { value: { type: "text", content: { text: "a" } }, done: false },
+      { value: { type: "text", content: { text: "b" } }, done: false },
+      { value: undefined, done: true },
+      { value: undefined, done: true },
+    ]);
+  });
+
+  it("return() waits for the step in flight, ends the app and saves what was sent", async () => {
+    const history = new MemoryHistory();
+    let finallyRan = false;
+    class Long extends ChatInterface {
+      override historyPersistence = history;
+      async *chat() {
+        try {
+          yield this.createTextResponse("a");
+          await sleep(20);
+          yield this.createTextResponse("b");
+          yield this.createTextResponse("never read");
+        } finally {
+          finallyRan = true;
+        }
+      }
+    }
+    const events = streamChat(new Long(), turn(new AbortController().signal), OPTIONS);
+    expect(await events.next()).toEqual({ value: { type: "text", content: { text: "a" } }, done: false });
+    const inFlight = events.next();
+    const returned = events.return();
+    expect(await inFlight).toEqual({ value: { type: "text", content: { text: "b" } }, done: false });
+    expect(await returned).toEqual({ value: undefined, done: true });
+    expect(finallyRan).toBe(true);
+    expect(history.records.map(({ status, response }) => ({ status, response }))).toEqual([{ status: "completed", response: "ab" }]);
+    expect(await events.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("a consumer that stops after the error event leaves the turn saved as an error", async () => {
+    const history = new MemoryHistory();
+    class Broken extends ChatInterface {
+      override historyPersistence = history;
+      // eslint-disable-next-line require-yield
+      async *chat(): AsyncGenerator<never> {
+        throw new Error("boom");
+      }
+    }
+    const events = streamChat(new Broken(), turn(new AbortController().signal), OPTIONS);
+    expect((await events.next()).value).toMatchObject({ type: "error" });
+    await events.return();
+    expect(history.records.map(({ status, error }) => ({ status, error }))).toEqual([{ status: "error", error: "Error: boom" }]);
+  });
+
+  it("sends the framework's ids and the summary first, and saves only the app's events", async () => {
+    const history = new MemoryHistory();
+    class Answer extends ChatInterface {
+      override historyPersistence = history;
+      override summaryGenerator = async () => "A summary";
+      async *chat() {
+        yield this.createTextResponse("Hello");
+        yield this.createReference("Doc", "body");
+      }
+    }
+    const fresh: ChatTurn = { message: "hi", history: [], context: {}, signal: new AbortController().signal };
+    const events: WireEvent[] = [];
+    for await (const event of streamChat(new Answer(), fresh, OPTIONS)) events.push(event);
+    expect(events.map(({ type }) => type)).toEqual(["message_id", "conversation_id", "conversation_summary", "text", "reference"]);
+    expect(events[2]).toEqual({ type: "conversation_summary", content: { summary: "A summary" } });
+    expect(history.records[0]!.events.map(({ type }) => type)).toEqual(["reference"]);
+    expect(history.records[0]!.response).toBe("Hello");
+  });
+});
+
 async function waitUntil(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {

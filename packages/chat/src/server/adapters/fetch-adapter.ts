@@ -1,3 +1,4 @@
+import { type WireEvent } from "../../protocol/chat-response";
 import { type ApiRequest } from "../http/api-request";
 import { type ApiResponse, type EventStreamResponse, type ResponseHeaders, SSE_KEEP_ALIVE, isEventStream, sseFrame } from "../http/api-response";
 
@@ -64,18 +65,42 @@ function toHeaders(source: ResponseHeaders): Headers {
   return headers;
 }
 
+/** A batch this large is handed to the stream at once rather than at the end of the tick. */
+const BATCH_CHARS = 16 * 1024;
+
+/** Runs `fn` once the current tick's work (its promise reactions included) is done, where the runtime can tell. */
+const afterTick: (fn: () => void) => void = (globalThis as { process?: { nextTick?: (fn: () => void) => void } }).process?.nextTick ?? queueMicrotask;
+
 /**
- * Server-Sent Events as a ReadableStream: the next event is produced only when the consumer pulls
+ * Server-Sent Events as a ReadableStream: events are produced only when the consumer pulls
  * (backpressure), keep-alive comments are queued only when nothing else is, and a cancelled stream
  * or an aborted request (the client went away) stops the turn.
+ *
+ * Events that arrive within one tick go out as one chunk (one encoding, one read and one socket
+ * write for the server instead of one per event): each pull reads events until its batch has been
+ * handed to the stream at the end of the tick (or at once past BATCH_CHARS), so no event waits for
+ * the next one and at most one event is read ahead of the consumer.
  */
 function eventStream(response: EventStreamResponse, requestSignal: AbortSignal): ReadableStream<Uint8Array> {
   const events = response.events[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   const frame = response.frame ?? sseFrame;
+  let stream!: ReadableStreamDefaultController<Uint8Array>;
   let keepAlive: ReturnType<typeof setInterval> | undefined;
   let finished = false;
   let cancelled = false;
+  let batch = "";
+  let flushQueued = false;
+  /** How many batches were handed to the stream: a pull ends once it handed one. */
+  let flushes = 0;
+  const flush = () => {
+    flushQueued = false;
+    if (batch === "" || cancelled) return;
+    stream.enqueue(encoder.encode(batch));
+    batch = "";
+    flushes++;
+    (keepAlive as { refresh?: () => void }).refresh?.();
+  };
   const stop = () => {
     clearInterval(keepAlive);
     if (finished) return;
@@ -86,6 +111,7 @@ function eventStream(response: EventStreamResponse, requestSignal: AbortSignal):
   };
   return new ReadableStream<Uint8Array>({
     start(controller) {
+      stream = controller;
       requestSignal.addEventListener("abort", stop, { once: true });
       keepAlive = setInterval(() => {
         if ((controller.desiredSize ?? 0) > 0) controller.enqueue(encoder.encode(SSE_KEEP_ALIVE));
@@ -93,17 +119,33 @@ function eventStream(response: EventStreamResponse, requestSignal: AbortSignal):
       (keepAlive as { unref?: () => void }).unref?.();
     },
     async pull(controller) {
-      const next = await events.next();
-      if (cancelled) return;
-      if (next.done) {
-        finished = true;
-        clearInterval(keepAlive);
-        requestSignal.removeEventListener("abort", stop);
-        controller.close();
-        return;
-      }
-      (keepAlive as { refresh?: () => void }).refresh?.();
-      controller.enqueue(encoder.encode(frame(next.value)));
+      const handed = flushes;
+      do {
+        let next: IteratorResult<WireEvent>;
+        try {
+          next = await events.next();
+        } catch (error) {
+          // The stream errors; a batch queued for the end of the tick must not be enqueued into it.
+          cancelled = true;
+          clearInterval(keepAlive);
+          throw error;
+        }
+        if (cancelled) return;
+        if (next.done) {
+          flush();
+          finished = true;
+          clearInterval(keepAlive);
+          requestSignal.removeEventListener("abort", stop);
+          controller.close();
+          return;
+        }
+        batch += frame(next.value);
+        if (batch.length >= BATCH_CHARS) flush();
+        else if (!flushQueued) {
+          flushQueued = true;
+          afterTick(flush);
+        }
+      } while (flushes === handed);
     },
     cancel: stop,
   });

@@ -57,10 +57,19 @@ export async function writeNodeResponse(response: ApiResponse, res: ServerRespon
   res.end(response.body ?? undefined);
 }
 
+/** A batch this large is written at once rather than at the end of the tick (a bound on what waits in memory). */
+const BATCH_BYTES = 16 * 1024;
+
 /**
- * Server-Sent Events over node:http: headers flushed at once, one write per event that waits for the
- * client to drain (a slow reader never makes the server buffer without bound), keep-alive comments
- * during silences, and the turn told at once when the client goes away.
+ * Server-Sent Events over node:http: headers flushed at once, keep-alive comments during silences,
+ * and the turn told at once when the client goes away.
+ *
+ * Events that arrive within one tick (a model's network read often carries dozens of tokens) go
+ * out in one `res.write`: one HTTP chunk and one socket write instead of one per event, which is
+ * most of what streaming costs a server per event. A batch is written at the end of the tick, or
+ * at once when it reaches BATCH_BYTES. Backpressure: while the client has not drained what was
+ * written (`writableNeedDrain`), no further event is asked for, so a slow reader never makes the
+ * server buffer without bound.
  */
 async function writeEventStream(response: EventStreamResponse, res: ServerResponse): Promise<void> {
   res.writeHead(200, { ...response.headers, connection: "keep-alive" });
@@ -68,11 +77,23 @@ async function writeEventStream(response: EventStreamResponse, res: ServerRespon
   // Small SSE frames must not wait for Nagle's algorithm.
   res.socket?.setNoDelay(true);
   let open = !res.destroyed;
+  let batch = "";
+  let flushQueued = false;
   const keepAlive = setInterval(() => {
     if (open && res.writableLength === 0) res.write(SSE_KEEP_ALIVE);
   }, Math.max(1, response.keepAliveMs));
   keepAlive.unref();
-  res.once("close", () => {
+  const flush = () => {
+    flushQueued = false;
+    if (batch === "") return;
+    if (open) {
+      res.write(batch);
+      keepAlive.refresh();
+    }
+    batch = "";
+  };
+  // 'close' comes once; `on` spares the wrapper `once` keeps for every open stream.
+  res.on("close", () => {
     open = false;
     clearInterval(keepAlive);
     // 'close' before the response finished means the client went away (or stopped the answer).
@@ -82,11 +103,17 @@ async function writeEventStream(response: EventStreamResponse, res: ServerRespon
   try {
     for await (const event of response.events) {
       if (!open) break;
-      keepAlive.refresh();
-      if (!res.write(frame(event))) await drained(res);
+      batch += frame(event);
+      if (batch.length >= BATCH_BYTES) flush();
+      else if (!flushQueued) {
+        flushQueued = true;
+        process.nextTick(flush);
+      }
+      if (res.writableNeedDrain) await drained(res);
       if (!open) break;
     }
   } finally {
+    flush();
     clearInterval(keepAlive);
     if (!res.writableEnded) res.end();
   }
