@@ -8,6 +8,7 @@ export default defineConfig({
     "upstream-process": "src/upstream/upstream-process.ts",
     "client-cost-worker": "src/clients/client-cost-worker.ts",
     "ragbits-server-process": "src/servers/ragbits-server-process.ts",
+    "ragbits-fetch-server-process": "src/servers/ragbits-fetch-server-process.ts",
     "vercel-server-process": "src/servers/vercel-server-process.ts",
     "bare-sdk-server-process": "src/servers/bare-sdk-server-process.ts",
     "bare-fetch-proxy-process": "src/servers/bare-fetch-proxy-process.ts",

@@ -1,3 +1,5 @@
+import { type ServerTargetId } from "./servers/server-target";
+
 /**
  * How much work each scenario does. The full run is sized to finish in roughly 20 minutes on a
  * 2-core machine; `--quick` keeps every scenario (and the interleaving) but shrinks it to a
@@ -10,6 +12,8 @@ export interface BenchConfig {
   scenarios: ScenarioId[];
   /** Write `--cpu-prof` profiles of our processes to bench/profiles/. */
   profile: boolean;
+  /** Servers measured in scenarios 2 and 3 (`--servers`); all by default. */
+  servers: ServerTargetId[];
   clientCost: {
     repetitions: number;
     chunks: number;
@@ -23,6 +27,8 @@ export interface BenchConfig {
     chunks: number;
     chunkChars: number;
     delayMs: number;
+    /** Latency levels and whether the saturation level runs (`--levels`). */
+    saturation: boolean;
     /** Zero-delay requests before each measurement, so the server's hot paths are compiled. */
     primeMs: number;
     warmupMs: number;
@@ -33,15 +39,28 @@ export interface BenchConfig {
   ui: { messages: number; tokens: number; chunkChars: number; delayMs: number };
 }
 
+export const ALL_SERVER_TARGETS = ["floor", "ragbits", "ragbits-fetch", "vercel", "bare-sdk", "bare-fetch"] as const satisfies readonly ServerTargetId[];
+
 export const SCENARIO_IDS = ["client", "server", "memory", "startup", "ui", "structured", "database", "telemetry"] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
-export function benchConfig(mode: "full" | "quick", scenarios: ScenarioId[], profile: boolean): BenchConfig {
+export interface BenchSelection {
+  scenarios: ScenarioId[];
+  profile: boolean;
+  /** Only these servers in scenarios 2 and 3. */
+  servers?: ServerTargetId[];
+  /** Only these load levels in scenario 2: concurrencies of the latency levels and/or "saturation". */
+  levels?: Array<number | "saturation">;
+}
+
+export function benchConfig(mode: "full" | "quick", { scenarios, profile, servers, levels }: BenchSelection): BenchConfig {
   const quick = mode === "quick";
+  const concurrencies = quick ? [200] : [1, 50, 200, 1000];
   return {
     mode,
     scenarios,
     profile,
+    servers: servers ?? [...ALL_SERVER_TARGETS],
     clientCost: {
       repetitions: quick ? 2 : 5,
       chunks: 256,
@@ -52,7 +71,8 @@ export function benchConfig(mode: "full" | "quick", scenarios: ScenarioId[], pro
     server: {
       repetitions: quick ? 2 : 3,
       // The smoke run keeps the level the targets are set at.
-      concurrencies: quick ? [200] : [1, 50, 200, 1000],
+      concurrencies: levels ? levels.filter((level): level is number => typeof level === "number") : concurrencies,
+      saturation: levels ? levels.includes("saturation") : true,
       // 50 tokens/s per stream, as hosted models typically stream; one answer lasts ~1.3 s.
       chunks: 64,
       chunkChars: 4,

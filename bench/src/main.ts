@@ -2,9 +2,11 @@
  * `pnpm bench`: runs the scenarios one after another against one upstream process, prints
  * progress and a summary, and writes the results (see report/results-store.ts).
  */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { type BenchConfig, type ScenarioId, benchConfig } from "./bench-config";
-import { parseCliOptions } from "./cli-options";
-import { killAllChildren } from "./process/child-registry";
+import { parseCliOptions, withoutNodeOption } from "./cli-options";
+import { killAllChildren, trackChild } from "./process/child-registry";
 import { type BenchResults, type ScenarioReports } from "./report/bench-results";
 import { libraryVersions } from "./report/library-versions";
 import { currentLoadAverage, machineInfo } from "./report/machine-info";
@@ -35,9 +37,15 @@ const RUNNERS: Record<ScenarioId, { title: string; run: ScenarioRunner }> = {
   database: { title: "7. conversation history in PostgreSQL vs memory under load", run: runDatabaseHistory },
 };
 
+/** Environment variable that tells a bench re-run by `--node` which binary it runs on. */
+const NODE_OVERRIDE_ENV = "BENCH_NODE";
+
 async function main(): Promise<void> {
-  const options = parseCliOptions(process.argv.slice(2));
-  const config = benchConfig(options.quick ? "quick" : "full", options.scenarios, options.profile);
+  const argv = process.argv.slice(2);
+  const options = parseCliOptions(argv);
+  if (options.node) return rerunOn(options.node, withoutNodeOption(argv));
+  const config = benchConfig(options.quick ? "quick" : "full", options);
+  const partial = options.servers !== undefined || options.levels !== undefined;
   const log: Log = (line) => console.log(line);
   const startedAt = new Date();
   const machine = machineInfo(BENCH_DIR);
@@ -81,7 +89,21 @@ async function main(): Promise<void> {
   };
   log(`\n${markdownReport(results)}`);
   if (options.dryRun) return;
-  for (const path of storeResults(BENCH_DIR, results)) log(`wrote ${path}`);
+  for (const path of storeResults(BENCH_DIR, results, { partial, nodeOverride: process.env[NODE_OVERRIDE_ENV] !== undefined })) log(`wrote ${path}`);
+}
+
+/**
+ * `--node PATH`: the whole bench runs again on that binary, so the orchestrator, every forked
+ * worker (which inherit its execPath) and the start-up probes share one Node version (IPC between
+ * two versions' V8 serializers is not guaranteed to work).
+ */
+async function rerunOn(node: string, argv: string[]): Promise<void> {
+  const child = trackChild(spawn(node, [fileURLToPath(import.meta.url), ...argv], { stdio: "inherit", env: { ...process.env, [NODE_OVERRIDE_ENV]: node } }));
+  const code = await new Promise<number>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+  });
+  if (code !== 0) throw new Error(`the bench on ${node} exited with ${code}`);
 }
 
 main().then(

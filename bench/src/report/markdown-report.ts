@@ -101,9 +101,11 @@ function serverSection(report: ServerLoadReport): string {
   ]);
   const ratios = report.levels.map((level) => `${levelKey(level)}: ${times(report.eventsRatioVsVercel[levelKey(level)])}`);
   const ownCost = report.levels.map((level) => `${levelKey(level)}: ${times(report.cpuPerEventRatioVsBareSdk[levelKey(level)])}`);
+  const fetchCost = report.levels.map((level) => `${levelKey(level)}: ${times(report.fetchCpuPerEventRatioVsBareSdk?.[levelKey(level)])}`);
   return [
     `Closed loop: C clients, each sending its next chat request when the previous answer ended, for ${settings.measureMs / 1000} s after ${settings.warmupMs / 1000} s of warm-up (plus ${settings.primeMs / 1000} s of unpaced requests to compile hot paths), ${settings.repetitions} interleaved repetitions, fresh server and load-generator processes each time. ` +
       `Latency levels: answers of ${settings.chunks} chunks at one per ${settings.delayMs} ms (${Math.round(1000 / settings.delayMs)} tokens/s per stream). Saturation level: 256-chunk answers sent without pauses, so each server streams as fast as its CPU allows. ` +
+      `"ragbits" is RagbitsAPI.run() (the node:http/Express adapter); "ragbits-fetch" is the same chat through RagbitsAPI.fetch on @hono/node-server. ` +
       `"floor" is the upstream read directly by the same client; "bare-sdk" is a reference, not a contender: plain node:http + the openai SDK stream, no framework. TTFE = time to the first text event; "added" = minus the floor's, paired per repetition. Server CPU in % of one core (> 100 % = GC/compiler threads too). "starved clients": clients that had not received a single answer ${WARMUP_NOTE}.`,
     "",
     table(["C", "Server", "TTFE p50 ms", "TTFE p99 ms", "added p50 ms", "added p99 ms", "stream p50 ms", "events/s", "server CPU %", "µs CPU/event", "peak RSS MB", "errors", "starved clients"], rows),
@@ -111,6 +113,8 @@ function serverSection(report: ServerLoadReport): string {
     `RagbitsAPI events/s relative to the Express + Vercel AI SDK server — ${ratios.join("; ")}.`,
     "",
     `RagbitsAPI server CPU per event relative to the framework-less openai SDK server (bare-sdk; what our layers add) — ${ownCost.join("; ")}.`,
+    "",
+    `The same for RagbitsAPI.fetch on @hono/node-server — ${fetchCost.join("; ")}.`,
   ].join("\n");
 }
 
@@ -121,7 +125,7 @@ function memorySection(report: MemoryReport): string {
     "",
     table(["Server", "RSS KB/stream", "JS heap KB/stream", "external KB/stream", "baseline RSS MB", "streams held (min)"], rows),
     "",
-    `RagbitsAPI RSS per stream relative to the Vercel AI SDK server: ${times(report.rssRatioVsVercel)}.`,
+    `RagbitsAPI RSS per stream relative to the Vercel AI SDK server: ${times(report.rssRatioVsVercel)}; relative to the framework-less openai SDK server (bare-sdk): ${times(report.rssRatioVsBareSdk)} (Express adapter), ${times(report.fetchRssRatioVsBareSdk)} (RagbitsAPI.fetch on @hono/node-server).`,
   ].join("\n");
 }
 

@@ -9,24 +9,27 @@ const END = "<!-- results:end -->";
 
 /**
  * Writes a run down. A full run of every scenario: `results/<date>.json`, `results/latest.json` and
- * the results section of README.md. A quick (smoke) run, or a run of some scenarios only (`--only`):
- * `results/quick/` or `results/partial/` only (git-ignored), so indicative or incomplete figures never
- * replace the committed ones.
+ * the results section of README.md. A quick (smoke) run, or a run of some scenarios, servers or
+ * levels only (`--only`, `--servers`, `--levels`): `results/quick/` or `results/partial/` only
+ * (git-ignored), so indicative or incomplete figures never replace the committed ones. A full run
+ * on another Node binary (`--node`): `results/node<major>/<date>.json` and `latest.json` there,
+ * committed beside the main results; README.md's generated section stays the default Node's.
  */
-export function storeResults(benchDir: string, results: BenchResults): string[] {
+export function storeResults(benchDir: string, results: BenchResults, selection: { partial: boolean; nodeOverride: boolean }): string[] {
   const json = `${JSON.stringify(results, null, 2)}\n`;
   const written: string[] = [];
-  const partial = SCENARIO_IDS.some((id) => !results.config.scenarios.includes(id));
+  const partial = selection.partial || SCENARIO_IDS.some((id) => !results.config.scenarios.includes(id));
   if (results.mode === "quick" || partial) {
     const dir = join(benchDir, "results", results.mode === "quick" ? "quick" : "partial");
     mkdirSync(dir, { recursive: true });
     written.push(write(join(dir, resultFileName(results)), json));
     return written;
   }
-  const dir = join(benchDir, "results");
+  const dir = join(benchDir, "results", ...(selection.nodeOverride ? [`node${results.machine.node.replace(/^v/, "").split(".")[0]}`] : []));
   mkdirSync(dir, { recursive: true });
   written.push(write(join(dir, resultFileName(results)), json));
   written.push(write(join(dir, "latest.json"), json));
+  if (selection.nodeOverride) return written;
   const readmePath = join(benchDir, "README.md");
   const readme = readFileSync(readmePath, "utf8");
   const start = readme.indexOf(START);

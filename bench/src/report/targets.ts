@@ -45,6 +45,13 @@ export function checkTargets(reports: ScenarioReports): TargetCheck[] {
   });
   const saturation = server?.levels.find((level) => level.kind === "saturation");
   const eventsRatio = saturation ? server?.eventsRatioVsVercel[`${saturation.kind} C=${saturation.concurrency}`] : undefined;
+  const ownCpu = saturation ? server?.cpuPerEventRatioVsBareSdk[`${saturation.kind} C=${saturation.concurrency}`] : undefined;
+  checks.push({
+    scenario: "2 server",
+    target: "server CPU per event at saturation ≤ 1.25× the framework-less bare-sdk server",
+    measured: ownCpu && Number.isFinite(ownCpu.value) ? `${ownCpu.value.toFixed(2)}×` : "not run",
+    met: ownCpu && Number.isFinite(ownCpu.value) ? ownCpu.value <= 1.25 : null,
+  });
   checks.push({
     scenario: "2 server",
     target: "events/s at saturation ≥ 2× the Vercel AI SDK server",
@@ -59,6 +66,13 @@ export function checkTargets(reports: ScenarioReports): TargetCheck[] {
     target: "RSS growth per open stream ≤ 30 KB",
     measured: ragbitsMemory ? `${num(ragbitsMemory.rssPerStreamKB.median)} KB` : "not run",
     met: ragbitsMemory ? ragbitsMemory.rssPerStreamKB.median <= 30 : null,
+  });
+  const ownMemory = memory?.rssRatioVsBareSdk;
+  checks.push({
+    scenario: "3 memory",
+    target: "RSS per open stream ≤ 1.25× the framework-less bare-sdk server",
+    measured: ownMemory && Number.isFinite(ownMemory.value) ? `${ownMemory.value.toFixed(2)}×` : "not run",
+    met: ownMemory && Number.isFinite(ownMemory.value) ? ownMemory.value <= 1.25 : null,
   });
 
   const startup = completed(reports.startup);

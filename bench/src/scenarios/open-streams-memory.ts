@@ -37,6 +37,9 @@ export interface MemoryReport {
   streams: number;
   rows: MemoryRow[];
   rssRatioVsVercel: Ratio;
+  /** RSS per stream over the framework-less SDK server's, for RagbitsAPI behind each adapter. */
+  rssRatioVsBareSdk?: Ratio;
+  fetchRssRatioVsBareSdk?: Ratio;
 }
 
 const PRIME_SHAPE = { chunks: 64, chunkChars: 4, delayMs: 0 };
@@ -52,7 +55,7 @@ const SETTLE_MS = 1_000;
 export async function runOpenStreamsMemory(config: BenchConfig, upstream: Upstream, log: Log): Promise<MemoryReport> {
   const settings = config.memory;
   // With the two references: Node's fetch alone and the SDK without a framework set the floor here.
-  const targets = serverTargets(["ragbits", "vercel", "bare-sdk", "bare-fetch"]);
+  const targets = serverTargets((["ragbits", "ragbits-fetch", "vercel", "bare-sdk", "bare-fetch"] as const).filter((id) => config.servers.includes(id)));
   const runs = new Map<ServerTargetId, MemoryRun[]>();
   for (let round = 0; round < settings.repetitions; round++) {
     for (const target of rotation(targets, round)) {
@@ -80,7 +83,7 @@ export async function runOpenStreamsMemory(config: BenchConfig, upstream: Upstre
         };
         runs.set(target.id, [...(runs.get(target.id) ?? []), run]);
         log(
-          `  memory ${round + 1}/${settings.repetitions} ${target.id.padEnd(8)} ${run.open} open (upstream ${run.upstreamOpen}) in ${(held.allOpenAfterMs / 1000).toFixed(1)} s: ` +
+          `  memory ${round + 1}/${settings.repetitions} ${target.id.padEnd(13)} ${run.open} open (upstream ${run.upstreamOpen}) in ${(held.allOpenAfterMs / 1000).toFixed(1)} s: ` +
             `RSS +${run.rssPerStreamKB.toFixed(1)} KB/stream, heap +${run.heapPerStreamKB.toFixed(1)} KB/stream (baseline ${run.baselineRssMB.toFixed(0)} MB)${held.errors ? `, ${held.errors} errors (${held.firstError})` : ""}`,
         );
         await loadGenerator.request("release");
@@ -104,5 +107,11 @@ export async function runOpenStreamsMemory(config: BenchConfig, upstream: Upstre
     };
   });
   const rssOf = (id: ServerTargetId) => (runs.get(id) ?? []).map((run) => run.rssPerStreamKB);
-  return { streams: settings.streams, rows, rssRatioVsVercel: ratio(rssOf("ragbits"), rssOf("vercel")) };
+  return {
+    streams: settings.streams,
+    rows,
+    rssRatioVsVercel: ratio(rssOf("ragbits"), rssOf("vercel")),
+    rssRatioVsBareSdk: ratio(rssOf("ragbits"), rssOf("bare-sdk")),
+    fetchRssRatioVsBareSdk: ratio(rssOf("ragbits-fetch"), rssOf("bare-sdk")),
+  };
 }

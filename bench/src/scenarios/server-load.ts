@@ -53,24 +53,25 @@ export interface ServerLoadReport {
   settings: BenchConfig["server"];
   levels: LoadLevel[];
   rows: ServerRow[];
-  /** Ragbits events/s over the Vercel AI SDK server's, per level ("latency C=…" / "saturation C=…"). */
+  /** Ragbits (Express adapter) events/s over the Vercel AI SDK server's, per level ("latency C=…" / "saturation C=…"). */
   eventsRatioVsVercel: Record<string, Ratio>;
-  /** Ragbits server CPU per event over the framework-less SDK server's: what our layers cost. */
+  /** Ragbits (Express adapter) server CPU per event over the framework-less SDK server's: what our layers cost. */
   cpuPerEventRatioVsBareSdk: Record<string, Ratio>;
+  /** The same for RagbitsAPI.fetch on @hono/node-server. */
+  fetchCpuPerEventRatioVsBareSdk?: Record<string, Ratio>;
 }
 
 export function loadLevels(settings: BenchConfig["server"]): LoadLevel[] {
   const shape = { chunks: settings.chunks, chunkChars: settings.chunkChars, delayMs: settings.delayMs };
-  return [
-    ...settings.concurrencies.map((concurrency): LoadLevel => ({ kind: "latency", concurrency, shape })),
-    // Saturation: answers arrive from the upstream at once, so each server streams as fast as its
-    // CPU allows; the floor shows what the client and the upstream alone can move.
-    { kind: "saturation", concurrency: 64, shape: { chunks: 256, chunkChars: 4, delayMs: 0 } },
-  ];
+  const levels = settings.concurrencies.map((concurrency): LoadLevel => ({ kind: "latency", concurrency, shape }));
+  // Saturation: answers arrive from the upstream at once, so each server streams as fast as its
+  // CPU allows; the floor shows what the client and the upstream alone can move.
+  if (settings.saturation) levels.push({ kind: "saturation", concurrency: 64, shape: { chunks: 256, chunkChars: 4, delayMs: 0 } });
+  return levels;
 }
 
-/** The contenders, and the framework-less openai SDK server as a reference for what is ours. */
-const TARGETS = serverTargets(["floor", "ragbits", "vercel", "bare-sdk"]);
+/** The contenders (RagbitsAPI behind both adapters), and the framework-less openai SDK server as a reference for what is ours. */
+const TARGET_IDS: readonly ServerTargetId[] = ["floor", "ragbits", "ragbits-fetch", "vercel", "bare-sdk"];
 
 export function levelKey(level: LoadLevel): string {
   return `${level.kind} C=${level.concurrency}`;
@@ -84,18 +85,21 @@ export function levelKey(level: LoadLevel): string {
 export async function runServerLoad(config: BenchConfig, upstream: Upstream, log: Log): Promise<ServerLoadReport> {
   const settings = config.server;
   const levels = loadLevels(settings);
+  const TARGETS = serverTargets(TARGET_IDS.filter((id) => config.servers.includes(id)));
   const runs = new Map<string, ServerRun[]>();
   for (const level of levels) {
     await upstream.configure({ ...level.shape, hold: false, text: "marker" });
     for (let round = 0; round < settings.repetitions; round++) {
       for (const target of rotation(TARGETS, round)) {
-        const profile = config.profile && target.id === "ragbits" && round === 0 && (level.concurrency === 200 || level.kind === "saturation");
+        // Ours, and the framework-less reference, so the two profiles can be compared frame by frame.
+        const profiled = target.id.startsWith("ragbits") || target.id === "bare-sdk";
+        const profile = config.profile && profiled && round === 0 && (level.concurrency === 200 || level.kind === "saturation");
         const started = performance.now();
         const run = await measureOnce(target, level, settings, upstream, profile);
         const seconds = (performance.now() - started) / 1000;
         const key = `${levelKey(level)}/${target.id}`;
         runs.set(key, [...(runs.get(key) ?? []), run]);
-        log(`  server ${levelKey(level).padEnd(16)} ${round + 1}/${settings.repetitions} ${target.id.padEnd(8)} ${describeRun(run)}  [${seconds.toFixed(1)} s]`);
+        log(`  server ${levelKey(level).padEnd(16)} ${round + 1}/${settings.repetitions} ${target.id.padEnd(13)} ${describeRun(run)}  [${seconds.toFixed(1)} s]`);
       }
     }
   }
@@ -103,6 +107,7 @@ export async function runServerLoad(config: BenchConfig, upstream: Upstream, log
   const rows: ServerRow[] = [];
   const eventsRatioVsVercel: Record<string, Ratio> = {};
   const cpuPerEventRatioVsBareSdk: Record<string, Ratio> = {};
+  const fetchCpuPerEventRatioVsBareSdk: Record<string, Ratio> = {};
   for (const level of levels) {
     const floorRuns = runs.get(`${levelKey(level)}/floor`) ?? [];
     for (const target of TARGETS) rows.push(toRow(target, level, runs.get(`${levelKey(level)}/${target.id}`) ?? [], floorRuns));
@@ -110,8 +115,9 @@ export async function runServerLoad(config: BenchConfig, upstream: Upstream, log
     eventsRatioVsVercel[levelKey(level)] = ratio(events("ragbits"), events("vercel"));
     const cpuPerEvent = (id: ServerTargetId) => (runs.get(`${levelKey(level)}/${id}`) ?? []).map((run) => run.serverCpuUsPerEvent ?? Number.NaN);
     cpuPerEventRatioVsBareSdk[levelKey(level)] = ratio(cpuPerEvent("ragbits"), cpuPerEvent("bare-sdk"));
+    fetchCpuPerEventRatioVsBareSdk[levelKey(level)] = ratio(cpuPerEvent("ragbits-fetch"), cpuPerEvent("bare-sdk"));
   }
-  return { settings, levels, rows, eventsRatioVsVercel, cpuPerEventRatioVsBareSdk };
+  return { settings, levels, rows, eventsRatioVsVercel, cpuPerEventRatioVsBareSdk, fetchCpuPerEventRatioVsBareSdk };
 }
 
 async function measureOnce(target: ServerTarget, level: LoadLevel, settings: BenchConfig["server"], upstream: Upstream, profile: boolean): Promise<ServerRun> {

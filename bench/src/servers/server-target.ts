@@ -2,7 +2,7 @@
  * A server under test in scenarios 2 and 3, from the load generator's point of view: where to
  * POST, with which body, and how its process is started.
  */
-export type ServerTargetId = "floor" | "ragbits" | "vercel" | "bare-sdk" | "bare-fetch";
+export type ServerTargetId = "floor" | "ragbits" | "ragbits-fetch" | "vercel" | "bare-sdk" | "bare-fetch";
 
 export interface ServerTarget {
   id: ServerTargetId;
@@ -26,11 +26,18 @@ export const SERVER_TARGETS: readonly ServerTarget[] = [
   },
   {
     id: "ragbits",
-    label: "@ragbits/chat RagbitsAPI + LiteLLM",
+    label: "@ragbits/chat RagbitsAPI.run() (Express adapter) + LiteLLM",
     entry: "ragbits-server-process",
     path: "/api/chat",
     // Known ids skip the framework's message_id / conversation_id / summary events: only the
     // streamed answer is compared.
+    body: JSON.stringify({ message: PROMPT, history: [], context: { conversation_id: "bench-conversation", message_id: "bench-message" } }),
+  },
+  {
+    id: "ragbits-fetch",
+    label: "@ragbits/chat RagbitsAPI.fetch on @hono/node-server + LiteLLM",
+    entry: "ragbits-fetch-server-process",
+    path: "/api/chat",
     body: JSON.stringify({ message: PROMPT, history: [], context: { conversation_id: "bench-conversation", message_id: "bench-message" } }),
   },
   {
