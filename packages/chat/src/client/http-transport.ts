@@ -46,6 +46,7 @@ export class HttpTransport {
   private readonly baseUrl: string;
 
   constructor(private readonly options: TransportOptions) {
+    rejectCredentialsInUrl(options.baseUrl);
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
   }
 
@@ -117,5 +118,21 @@ function describeUrl(url: string): string {
   } catch {
     // A relative URL (same-origin use in a browser).
     return url.split(/[?#]/)[0] ?? url;
+  }
+}
+
+/**
+ * fetch refuses a URL with `user:password@`, and its error message repeats the URL: a secret in
+ * baseUrl would end up in every error. Refused up front, without echoing it.
+ */
+function rejectCredentialsInUrl(baseUrl: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    return; // relative: same origin in a browser
+  }
+  if (parsed.username || parsed.password) {
+    throw new TypeError(`baseUrl must not contain credentials (${parsed.protocol}//***@${parsed.host}); send them with the headers option, e.g. { authorization: "Basic …" }`);
   }
 }

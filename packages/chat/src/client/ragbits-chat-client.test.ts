@@ -433,6 +433,21 @@ describe("RagbitsChatClient errors", () => {
     expect(echoing.headers[0]?.authorization).toBe(`Bearer ${token}`);
   });
 
+  it("refuses a baseUrl with credentials in it without repeating them (fetch would put them in every error)", () => {
+    const secret = "s3cr3t-pa55";
+    let error: unknown;
+    try {
+      new RagbitsChatClient({ baseUrl: `http://alice:${secret}@127.0.0.1:9/` });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain("baseUrl must not contain credentials");
+    expect((error as Error).message).toContain("127.0.0.1:9");
+    expect((error as Error).message).not.toContain(secret);
+    expect((error as Error).message).not.toContain("alice");
+  });
+
   it("reports a server that cannot be reached as RagbitsNetworkError, on every endpoint", async () => {
     const closedPort = await unusedPort();
     const unreachable = new RagbitsChatClient({ baseUrl: `http://127.0.0.1:${closedPort}` });
