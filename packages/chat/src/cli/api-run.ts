@@ -5,7 +5,7 @@ import { CliError } from "./cli-error";
 import { type CspFlag } from "./csp-flag";
 import { describeListenError } from "./describe-listen-error";
 import { isStoreError } from "./is-store-error";
-import { type RagbitsChat, loadLibrary } from "./load-library";
+import { type RagbitsChat, loadLibrary, preloadLibrary } from "./load-library";
 import { loadExport } from "./load-target";
 import { checkOpenAIExposure, openAICompatibleBanner, openAICompatibleFromFlags } from "./openai-compatible-flags";
 
@@ -35,7 +35,7 @@ export interface ApiRunOptions {
 export async function apiRun(target: string, options: ApiRunOptions): Promise<RunningServer> {
   checkPaths(options);
   const openaiCompatible = openAICompatibleFromFlags(options);
-  const { value, file, exportName } = await loadExport(target);
+  const { value, file, exportName } = await loadExport(target, { beforeTypeScript: preloadLibrary });
   // After the user's module: the library instance it loaded is the one to use (see loadLibrary).
   const library = await loadLibrary(file);
   const { ChatInterface, RagbitsAPI } = library;

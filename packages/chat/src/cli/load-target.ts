@@ -78,9 +78,10 @@ export function resolveModule(modulePath: string, cwd: string): string {
 }
 
 /** Imports `module:Export` and returns the export, with errors that say exactly what is missing. */
-export async function loadExport(target: string, cwd = process.cwd()): Promise<{ value: unknown; file: string; exportName: string }> {
+export async function loadExport(target: string, options: { cwd?: string; beforeTypeScript?: (file: string) => Promise<void> } = {}): Promise<{ value: unknown; file: string; exportName: string }> {
   const { modulePath, exportName } = parseTarget(target);
-  const file = resolveModule(modulePath, cwd);
+  const file = resolveModule(modulePath, options.cwd ?? process.cwd());
+  await options.beforeTypeScript?.(file);
   // Registered for every target when tsx is there (a .js entry may import .ts modules); required for .ts ones.
   const typescriptLoaded = await registerTypeScriptLoader();
   if (!typescriptLoaded && isTypeScript(file)) {
