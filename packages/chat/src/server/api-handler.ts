@@ -17,6 +17,7 @@ import { conversationStore, deleteConversationRoute, listConversationsRoute, rea
 import { feedbackRoute } from "./routes/feedback-route";
 import { healthRoute, readyRoute } from "./routes/health-routes";
 import { type OpenAICompatibleConfig } from "./routes/openai/openai-compatible-options";
+import { openAIError } from "./routes/openai/openai-error";
 import { openAIRoutes } from "./routes/openai/openai-routes";
 import { themeRoute } from "./routes/theme-route";
 import { uploadRoute } from "./routes/upload-route";
@@ -158,10 +159,18 @@ export class ApiHandler {
       await this.options.ready();
       this.setupDone = true;
     }
-    if (!matched || !route) throw new HttpError(404, `Not found: ${request.method} ${request.path}`);
+    if (!matched || !route) throw this.notFound(request, path);
     const session = await this.session(request);
     if (route.signedIn && this.context.auth && !session.user) throw new HttpError(401, "Not authenticated");
     return route.handler({ request, session, context: this.context, params: matched.params });
+  }
+
+  /** 404; under /v1 in OpenAI's own shape, which the OpenAI SDKs raise as NotFoundError. */
+  private notFound(request: ApiRequest, path: string): HttpError {
+    if (this.options.openaiCompatible && /^\/v1(?:\/|$)/i.test(path)) {
+      return openAIError(404, `Invalid URL (${request.method} ${request.path})`, "invalid_request_error");
+    }
+    return new HttpError(404, `Not found: ${request.method} ${request.path}`);
   }
 
   private async serveUi(request: ApiRequest): Promise<ApiResponse> {

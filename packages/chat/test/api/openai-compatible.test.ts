@@ -319,6 +319,17 @@ describe("bad requests: 400/404 in OpenAI's error shape, before any turn runs", 
     expect(error.error).toEqual({ message: "The model `gpt-4o` does not exist or you do not have access to it.", type: "invalid_request_error", param: "model", code: "model_not_found" });
   });
 
+  it("answers an unknown /v1 path with OpenAI's 404 (NotFoundError in the SDK), not the Ragbits API's", async () => {
+    const caught = await client(server)
+      .post("/embeddings", { body: { model: MODEL, input: "hi" } })
+      .then(() => undefined, (error: unknown) => error);
+    expect(caught).toBeInstanceOf(NotFoundError);
+    expect((caught as APIError).error).toEqual({ message: "Invalid URL (POST /v1/embeddings)", type: "invalid_request_error", param: null, code: null });
+    const other = await fetch(`${server.url}/api/nothing-here`);
+    expect(other.status).toBe(404);
+    expect(await other.json()).toEqual({ detail: "Not found: GET /api/nothing-here" });
+  });
+
   it("answers malformed JSON with 400 in OpenAI's shape", async () => {
     const response = await fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` }, body: '{"model": ' });
     expect(response.status).toBe(400);
