@@ -50,6 +50,17 @@ it("installs alone: no express, no provider SDK", () => {
   expect(existsSync(join(project, "node_modules", "openai"))).toBe(false);
 });
 
+it("ships the licenses of the packages bundled into dist (partial-json, mustache)", () => {
+  const installed = join(project, "node_modules", "@ragbits", "core");
+  const notices = readFileSync(join(installed, "THIRD_PARTY_NOTICES.md"), "utf8");
+  const bundled = readFileSync(join(installed, "dist", "index.js"), "utf8");
+  for (const name of ["partial-json", "mustache"]) {
+    expect(bundled).toContain(`node_modules/${name}/`);
+    expect(notices).toContain(`## ${name} `);
+  }
+  expect(notices.match(/Permission is hereby granted, free of charge/g)).toHaveLength(2);
+});
+
 it("loads from ESM and from CommonJS, and streams offline on MockLLM", () => {
   const esm = `import { MockLLM, LiteLLM, LLMError } from "@ragbits/core";
 const chunks = [];
