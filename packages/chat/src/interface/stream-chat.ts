@@ -34,6 +34,14 @@ export interface StreamChatOptions {
   onEnd?: () => void;
 }
 
+/** The error behind each `error` event a turn sent (e.g. for an HTTP status where the transport can still give one). */
+const failures = new WeakMap<WireEvent, unknown>();
+
+/** What made `chat()` fail, for an `error` event a turn produced; undefined for any other event. */
+export function failureBehind(event: WireEvent): unknown {
+  return failures.get(event);
+}
+
 const KNOWN_CONTEXT_KEYS = new Set(["conversation_id", "message_id", "state", "signature", "timezone", "user_settings", "tool_confirmations", "user", "session_id"]);
 
 type Step = IteratorResult<WireEvent, void>;
@@ -260,7 +268,9 @@ class TurnEvents implements AsyncGenerator<WireEvent, void, undefined> {
     // Logged with the turn's span active: the line carries its trace id.
     if (this.telemetry) this.telemetry.fail(error, log);
     else log();
-    return this.handOut({ type: "error", content: { message: describeErrorForUser(error, this.options.debugMode) } });
+    const event: WireEvent = { type: "error", content: { message: describeErrorForUser(error, this.options.debugMode) } };
+    failures.set(event, error);
+    return this.handOut(event);
   }
 
   /**

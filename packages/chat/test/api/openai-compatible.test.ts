@@ -4,8 +4,8 @@
  * a real RagbitsAPI on loopback. Runs on both adapters (Express and fetch), like every test/api suite.
  */
 import { request as httpRequest } from "node:http";
-import { LLMError, LiteLLM } from "@ragbits/core";
-import OpenAI, { APIError, AuthenticationError, BadRequestError, InternalServerError, NotFoundError } from "openai";
+import { LLMError, LLMRateLimitError, LiteLLM } from "@ragbits/core";
+import OpenAI, { APIError, AuthenticationError, BadRequestError, InternalServerError, NotFoundError, RateLimitError } from "openai";
 import { createFollowupMessages, createLiveUpdate, createReference, createUsageResponse, type MessageUsage } from "../../src";
 import { MemoryHistory } from "../helpers/memory-history";
 import { type ChatScript, type ScriptedServer, gate, serveScript, untilAborted } from "../helpers/scripted-chat";
@@ -209,6 +209,33 @@ describe("POST /v1/chat/completions, streamed", () => {
     expect(caught).toBeInstanceOf(InternalServerError);
     expect((caught as APIError).status).toBe(500);
     expect((caught as APIError).error).toEqual({ message: "Something went wrong while generating the answer. Please try again.", type: "server_error", param: null, code: null });
+  });
+});
+
+describe("a model provider's rate limit inside chat()", () => {
+  const rateLimited = (retryAfterMs?: number) =>
+    new LLMRateLimitError({ provider: "openai", model: "gpt-4o-mini", statusCode: 429, providerMessage: "Rate limit reached for requests", retryAfterMs });
+
+  it.each([true, false])("answers 429 in OpenAI's shape with Retry-After (stream: %s), so OpenAI clients back off", async (stream) => {
+    const server = await serve(() => {
+      throw rateLimited(1500);
+    });
+    const caught = await client(server)
+      .chat.completions.create({ model: MODEL, messages: USER_ONLY, stream })
+      .then(() => undefined, (error: unknown) => error);
+    expect(caught).toBeInstanceOf(RateLimitError);
+    expect((caught as APIError).status).toBe(429);
+    expect((caught as APIError).headers?.get("retry-after")).toBe("2");
+    expect((caught as APIError).error).toEqual({ message: "The model provider is rate limiting requests. Please try again in a moment.", type: "requests", param: null, code: "rate_limit_exceeded" });
+  });
+
+  it("sends no Retry-After when the provider did not say how long to wait", async () => {
+    const server = await serve(() => {
+      throw rateLimited();
+    });
+    const response = await fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` }, body: JSON.stringify({ model: MODEL, messages: USER_ONLY }) });
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBeNull();
   });
 });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type ChatTurn } from "../../../interface/stream-chat";
+import { LLMRateLimitError } from "@ragbits/core";
+import { type ChatTurn, failureBehind } from "../../../interface/stream-chat";
 import { type WireEvent } from "../../../protocol/chat-response";
 import { type ApiContext, type RouteInput, SERVER_SHUTDOWN } from "../../api-context";
 import { type ApiResponse, EVENT_STREAM_HEADERS, jsonResponse } from "../../http/api-response";
@@ -42,7 +43,7 @@ async function whole(identity: CompletionIdentity, events: AsyncIterable<WireEve
   for await (const event of events) seen.push(event);
   if (controller.signal.reason === SERVER_SHUTDOWN) throw shuttingDown();
   const answer = completionObject(identity, seen);
-  if ("error" in answer) throw openAIError(500, answer.error.message, "server_error");
+  if ("error" in answer) throw failedTurn(seen.find((event) => event.type === "error")!, answer.error.message);
   return jsonResponse(answer.completion);
 }
 
@@ -52,7 +53,7 @@ async function streamed(context: ApiContext, parsed: CompletionTurn, identity: C
   if (early && !early.done && early.value.type === "error") {
     await events.return();
     if (controller.signal.reason === SERVER_SHUTDOWN) throw shuttingDown();
-    throw openAIError(500, turnError(early.value).message, "server_error");
+    throw failedTurn(early.value, turnError(early.value).message);
   }
   const chunks = new CompletionChunks(identity, parsed.includeUsage);
   return {
@@ -93,6 +94,20 @@ async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | un
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A turn that failed before its answer began, as an HTTP error: 429 when the model provider rate
+ * limited it (with Retry-After when the provider said how long: OpenAI clients back off on it, and
+ * the SDKs retry it), else 500.
+ */
+function failedTurn(event: WireEvent, message: string) {
+  const failure = failureBehind(event);
+  if (LLMRateLimitError.isInstance(failure)) {
+    const retryAfter = failure.retryAfterMs === undefined ? undefined : String(Math.max(1, Math.ceil(failure.retryAfterMs / 1000)));
+    return openAIError(429, message, "requests", { code: "rate_limit_exceeded", headers: retryAfter ? { "retry-after": retryAfter } : undefined });
+  }
+  return openAIError(500, message, "server_error");
 }
 
 function shuttingDown() {

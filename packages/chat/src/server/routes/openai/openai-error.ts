@@ -1,7 +1,7 @@
 import { HttpError } from "../../http/http-error";
 
 /** The `type` field OpenAI's API gives its errors. */
-export type OpenAIErrorType = "invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "server_error";
+export type OpenAIErrorType = "invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "requests" | "server_error";
 
 /** OpenAI's error object: sent as `{ "error": ... }`, in a JSON answer or as an SSE data frame mid-stream. */
 export interface OpenAIErrorBody {
